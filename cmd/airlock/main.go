@@ -30,13 +30,10 @@ func program() *cli.Program {
 // commands lists the subcommands; each lives in its own file.
 func commands() []*cli.Command {
 	var cmds []*cli.Command
-	for _, c := range []*cli.Command{qrCommand} {
+	for _, c := range []*cli.Command{fingerprintCommand(), qrCommand()} {
 		if c != nil {
 			cmds = append(cmds, c)
 		}
 	}
 	return cmds
 }
-
-// qrCommand is "airlock qr encode|decode" (qr.go).
-var qrCommand *cli.Command
