@@ -3,9 +3,13 @@ package fingerprint
 import (
 	"crypto/hmac"
 	"crypto/sha256"
+	"encoding/base32"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 )
 
 // Kind says which piece of hardware or software a component describes.
@@ -45,6 +49,32 @@ func (k Kind) String() string {
 	return fmt.Sprintf("kind(%d)", uint8(k))
 }
 
+// ParseKind returns the kind named by s, the short name String gives.
+func ParseKind(s string) (Kind, error) {
+	for k := Kind(1); k < kindLimit; k++ {
+		if k.String() == s {
+			return k, nil
+		}
+	}
+	return 0, fmt.Errorf("unknown component kind %q", s)
+}
+
+// Valid reports whether k is an assigned kind.
+func (k Kind) Valid() bool { return k > 0 && k < kindLimit }
+
+// MarshalText gives the short name, so JSON shows "mac" rather than 4.
+func (k Kind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
+
+// UnmarshalText accepts the short name written by MarshalText.
+func (k *Kind) UnmarshalText(b []byte) error {
+	v, err := ParseKind(string(b))
+	if err != nil {
+		return err
+	}
+	*k = v
+	return nil
+}
+
 // Wire limits of a Set.
 const (
 	SumSize       = 4 // bytes of salted hash kept per component
@@ -57,6 +87,35 @@ const (
 type Hash struct {
 	Kind Kind
 	Sum  [SumSize]byte
+}
+
+// String gives the kind and the hash in hex, e.g. "mac:1a2b3c4d".
+func (h Hash) String() string { return h.Kind.String() + ":" + hex.EncodeToString(h.Sum[:]) }
+
+// hashJSON is the JSON form of a Hash.
+type hashJSON struct {
+	Kind Kind   `json:"kind"`
+	Hash string `json:"hash"`
+}
+
+// MarshalJSON writes {"kind":"mac","hash":"1a2b3c4d"}.
+func (h Hash) MarshalJSON() ([]byte, error) {
+	return json.Marshal(hashJSON{Kind: h.Kind, Hash: hex.EncodeToString(h.Sum[:])})
+}
+
+// UnmarshalJSON reads the form written by MarshalJSON.
+func (h *Hash) UnmarshalJSON(b []byte) error {
+	var v hashJSON
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	sum, err := hex.DecodeString(v.Hash)
+	if err != nil || len(sum) != SumSize {
+		return fmt.Errorf("fingerprint hash %q is not %d hex bytes", v.Hash, SumSize)
+	}
+	h.Kind = v.Kind
+	copy(h.Sum[:], sum)
+	return nil
 }
 
 // Set is the fingerprint of one machine under one salt: component hashes in
@@ -115,6 +174,43 @@ func (s Set) MarshalBinary() ([]byte, error) {
 		out = append(out, h.Sum[:]...)
 	}
 	return out, nil
+}
+
+// summaryAlphabet is Crockford's base32: digits and capitals without I, L,
+// O and U, so a summary read over the phone cannot be misheard as another.
+const summaryAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+var summaryEncoding = base32.NewEncoding(summaryAlphabet).WithPadding(base32.NoPadding)
+
+// Summary is a short digest of the whole set for people to compare by eye or
+// read over the phone: three groups of four characters of Crockford base32
+// (60 bits of SHA-256 over the canonical wire form), e.g. "7KQ2-M9XD-4TNB".
+// It identifies the set, not any single component: two machines, or one
+// machine under two products, give unrelated summaries, and a summary that
+// differs says only that something changed — Compare says what. An empty set
+// has the empty summary.
+func (s Set) Summary() string {
+	c := s.Canonical()
+	if len(c) == 0 {
+		return ""
+	}
+	d := sha256.New()
+	d.Write([]byte("airlock fingerprint summary v1\x00"))
+	for _, h := range c {
+		d.Write([]byte{byte(h.Kind)})
+		d.Write(h.Sum[:])
+	}
+	t := summaryEncoding.EncodeToString(d.Sum(nil))
+	return t[0:4] + "-" + t[4:8] + "-" + t[8:12]
+}
+
+// String lists the hashes, e.g. "machine-id:1a2b3c4d mac:5e6f7a8b".
+func (s Set) String() string {
+	parts := make([]string, len(s))
+	for i, h := range s {
+		parts[i] = h.String()
+	}
+	return strings.Join(parts, " ")
 }
 
 // ParseSet decodes the wire form written by MarshalBinary. It refuses empty
@@ -183,13 +279,38 @@ var ErrMismatch = errors.New("fingerprint does not match this machine")
 // MismatchError explains a failed match.
 type MismatchError struct{ Match Match }
 
+// Error names how many components matched, how many were needed and the
+// kinds of the ones that did not match (never their values).
 func (e *MismatchError) Error() string {
-	kinds := make([]string, len(e.Match.Missing))
-	for i, h := range e.Match.Missing {
-		kinds[i] = h.Kind.String()
+	m := e.Match
+	n := len(m.Matched) + len(m.Missing)
+	if m.Threshold < 1 {
+		return fmt.Sprintf("%s: threshold %d is not positive", ErrMismatch, m.Threshold)
 	}
-	return fmt.Sprintf("fingerprint does not match this machine: %d of %d components match, %d needed (changed: %v)",
-		len(e.Match.Matched), len(e.Match.Matched)+len(e.Match.Missing), e.Match.Threshold, kinds)
+	msg := fmt.Sprintf("%s: %d of %d components match, %d needed", ErrMismatch, len(m.Matched), n, m.Threshold)
+	if len(m.Missing) > 0 {
+		msg += " (changed: " + kindList(m.Missing) + ")"
+	}
+	return msg
+}
+
+// kindList names the kinds of hs, with a count where a kind repeats:
+// "machine-id, mac x2, hostname".
+func kindList(hs []Hash) string {
+	var parts []string
+	for i := 0; i < len(hs); {
+		j := i
+		for j < len(hs) && hs[j].Kind == hs[i].Kind {
+			j++
+		}
+		p := hs[i].Kind.String()
+		if j-i > 1 {
+			p += fmt.Sprintf(" x%d", j-i)
+		}
+		parts = append(parts, p)
+		i = j
+	}
+	return strings.Join(parts, ", ")
 }
 
 func (e *MismatchError) Unwrap() error { return ErrMismatch }
