@@ -186,3 +186,6 @@ func (k *PrivateKey) Sign(msg []byte) []byte { return ed25519.Sign(k.priv, msg) 
 
 // String never shows key material.
 func (k *PrivateKey) String() string { return "ed25519 private key " + k.pub.ID().String() }
+
+// GoString never shows key material either.
+func (k *PrivateKey) GoString() string { return k.String() }

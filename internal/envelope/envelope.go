@@ -203,6 +203,16 @@ func marshalProtected(kid []byte) []byte {
 	return b
 }
 
+// wrapBstr encodes b as a CBOR byte string, the form go-cose expects for a
+// raw protected header.
+func wrapBstr(b []byte) []byte {
+	out, err := encMode.Marshal(b)
+	if err != nil {
+		panic("envelope: marshal bstr: " + err.Error())
+	}
+	return out
+}
+
 // DecodePayload decodes a payload strictly into v (a struct with keyasint
 // tags) and checks that encoding v again gives the same bytes, so absent
 // and default values have one encoding only.
@@ -257,7 +267,7 @@ func Sign(t wire.Type, kid, payload []byte, key Signer) ([]byte, error) {
 		return nil, fmt.Errorf("kid is %d bytes, want %d", len(kid), KeyIDSize)
 	}
 	m := &cose.Sign1Message{
-		Headers: cose.Headers{RawProtected: marshalProtected(kid), RawUnprotected: []byte{0xa0}},
+		Headers: cose.Headers{RawProtected: wrapBstr(marshalProtected(kid)), RawUnprotected: []byte{0xa0}},
 		Payload: payload,
 	}
 	if err := m.Headers.UnmarshalFromRaw(); err != nil {
@@ -281,7 +291,7 @@ func Sign(t wire.Type, kid, payload []byte, key Signer) ([]byte, error) {
 // label as external_aad.
 func (m *Message) Verify(key Verifier) error {
 	msg := &cose.Sign1Message{
-		Headers:   cose.Headers{RawProtected: marshalProtected(m.KeyID), RawUnprotected: []byte{0xa0}},
+		Headers:   cose.Headers{RawProtected: wrapBstr(marshalProtected(m.KeyID)), RawUnprotected: []byte{0xa0}},
 		Payload:   m.Payload,
 		Signature: m.Signature,
 	}
