@@ -63,7 +63,7 @@ func (r *Rollover) validate() error {
 		return &wire.FieldError{Field: "new key", Reason: "missing"}
 	}
 	if err := checkKeyName(r.Name); err != nil {
-		return &wire.FieldError{Field: "name", Reason: err.Error()}
+		return &wire.FieldError{Field: "name", Err: err}
 	}
 	if r.Version == 0 {
 		return &wire.FieldError{Field: "version", Reason: "must be at least 1"}
@@ -99,7 +99,7 @@ func decodeRollover(m *envelope.Message) (*Rollover, error) {
 	}
 	pub, err := ParsePublicKey(p.NewKey)
 	if err != nil {
-		return nil, &wire.FieldError{Field: "new key", Reason: err.Error()}
+		return nil, &wire.FieldError{Field: "new key", Err: err}
 	}
 	r := &Rollover{NewKey: pub, Name: p.Name, Version: p.Version, IssuedAt: time.Unix(int64(p.IssuedAt), 0).UTC()}
 	copy(r.SignerID[:], m.KeyID)

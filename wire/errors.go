@@ -57,8 +57,20 @@ func CheckType(got Type, want ...Type) error {
 type FieldError struct {
 	Field  string
 	Reason string
+	Err    error // the underlying error, if any
 }
 
-func (e *FieldError) Error() string { return fmt.Sprintf("invalid field %s: %s", e.Field, e.Reason) }
+func (e *FieldError) Error() string {
+	if e.Err != nil && e.Reason == "" {
+		return fmt.Sprintf("invalid field %s: %v", e.Field, e.Err)
+	}
+	return fmt.Sprintf("invalid field %s: %s", e.Field, e.Reason)
+}
 
-func (e *FieldError) Unwrap() error { return ErrInvalidField }
+// Unwrap gives ErrInvalidField and the underlying error.
+func (e *FieldError) Unwrap() []error {
+	if e.Err != nil {
+		return []error{ErrInvalidField, e.Err}
+	}
+	return []error{ErrInvalidField}
+}
