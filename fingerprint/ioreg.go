@@ -10,8 +10,8 @@ import (
 //	"IOPlatformUUID" = "12345678-ABCD-..."
 //	"model" = <"MacBookPro18,3">
 //
-// and returns them by name. Values that are neither quoted strings nor
-// quoted data are left out, as are nested dictionaries.
+// and returns them by name. Values that are not a single quoted string,
+// plain or as data, are left out: hex data, lists, nested dictionaries.
 func parseIORegProps(out string) map[string]string {
 	props := map[string]string{}
 	for _, line := range strings.Split(out, "\n") {
@@ -25,7 +25,7 @@ func parseIORegProps(out string) map[string]string {
 		if strings.HasPrefix(v, "<") && strings.HasSuffix(v, ">") {
 			v = v[1 : len(v)-1]
 		}
-		if len(v) < 2 || v[0] != '"' || v[len(v)-1] != '"' {
+		if len(v) < 2 || v[0] != '"' || v[len(v)-1] != '"' || strings.Contains(v[1:len(v)-1], `"`) {
 			continue
 		}
 		if _, seen := props[k]; !seen {
