@@ -16,6 +16,7 @@ type step struct {
 	prep      func(*images) *gray // nil: the image as it is
 	global    bool                // GlobalHistogramBinarizer instead of HybridBinarizer
 	tryHarder bool
+	skew      bool // search for the fourth corner of a code seen at an angle
 }
 
 // images caches the pre-processed variants of one image.
@@ -36,6 +37,12 @@ func (im *images) get(key string, make func() *gray) *gray {
 func (im *images) otsu() *gray { return im.get("otsu", im.orig.otsu) }
 func (im *images) smoothOtsu() *gray {
 	return im.get("blur-otsu", func() *gray { return im.get("blur", im.orig.blur).otsu() })
+}
+func (im *images) sharpened() *gray {
+	return im.get("sharpen", func() *gray { return im.orig.sharpen(3, 2) })
+}
+func (im *images) sharpOtsu() *gray {
+	return im.get("sharpen-otsu", func() *gray { return im.sharpened().otsu() })
 }
 func (im *images) inverted() *gray { return im.get("invert", im.orig.invert) }
 
@@ -63,9 +70,12 @@ var chain = []step{
 	{name: "global-histogram binarizer", global: true, tryHarder: true},
 	{name: "otsu threshold", prep: (*images).otsu, tryHarder: true},
 	{name: "blur and otsu threshold", prep: (*images).smoothOtsu, tryHarder: true},
+	{name: "sharpen", prep: (*images).sharpened, tryHarder: true},
+	{name: "sharpen and otsu threshold", prep: (*images).sharpOtsu, tryHarder: true},
 	{name: "downscale 1/2", prep: func(im *images) *gray { return im.shrink(2) }, tryHarder: true},
 	{name: "downscale 1/4", prep: func(im *images) *gray { return im.shrink(4) }, tryHarder: true},
 	{name: "upscale 2x", prep: (*images).grow, tryHarder: true},
+	{name: "perspective search", tryHarder: true, skew: true},
 	{name: "inverted", prep: (*images).inverted, tryHarder: true},
 	{name: "inverted global-histogram binarizer", prep: (*images).inverted, global: true, tryHarder: true},
 }
@@ -137,6 +147,16 @@ func decodeGray(g *gray, st step) (texts []string) {
 	hints := map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_CHARACTER_SET: "UTF-8"}
 	if st.tryHarder {
 		hints[gozxing.DecodeHintType_TRY_HARDER] = true
+	}
+	if st.skew {
+		bits, err := bmp.GetBlackMatrix()
+		if err != nil {
+			return nil
+		}
+		if t := decodeSkewed(bits, hints); t != "" {
+			texts = append(texts, t)
+		}
+		return texts
 	}
 	results, _ := multiqr.NewQRCodeMultiReader().DecodeMultiple(bmp, hints)
 	for _, r := range results {

@@ -191,3 +191,45 @@ func (g *gray) grow() *gray {
 	}
 	return out
 }
+
+// boxBlur averages over a (2r+1)² box (edges clamp), with running sums.
+func (g *gray) boxBlur(r int) []int32 {
+	w, h := g.w, g.h
+	tmp := make([]int32, w*h)
+	for y := 0; y < h; y++ {
+		row := g.pix[y*w : (y+1)*w]
+		var s int32
+		for x := -r; x <= r; x++ {
+			s += int32(row[min(max(x, 0), w-1)])
+		}
+		for x := 0; x < w; x++ {
+			tmp[y*w+x] = s
+			s += int32(row[min(x+r+1, w-1)]) - int32(row[max(x-r, 0)])
+		}
+	}
+	out := make([]int32, w*h)
+	n := int32((2*r + 1) * (2*r + 1))
+	for x := 0; x < w; x++ {
+		var s int32
+		for y := -r; y <= r; y++ {
+			s += tmp[min(max(y, 0), h-1)*w+x]
+		}
+		for y := 0; y < h; y++ {
+			out[y*w+x] = s / n
+			s += tmp[min(y+r+1, h-1)*w+x] - tmp[max(y-r, 0)*w+x]
+		}
+	}
+	return out
+}
+
+// sharpen applies an unsharp mask of radius r and the given strength, which
+// brings back single modules a blur has washed towards grey.
+func (g *gray) sharpen(r int, amount float64) *gray {
+	bl := g.boxBlur(r)
+	out := &gray{w: g.w, h: g.h, pix: make([]byte, len(g.pix))}
+	for i, v := range g.pix {
+		s := float64(v) + amount*(float64(v)-float64(bl[i]))
+		out.pix[i] = byte(max(0, min(255, s)))
+	}
+	return out
+}

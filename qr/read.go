@@ -2,8 +2,8 @@ package qr
 
 import (
 	"fmt"
-	"slices"
 	"runtime"
+	"slices"
 	"sync"
 )
 
