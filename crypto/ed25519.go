@@ -16,7 +16,7 @@ const (
 	PublicKeySize = ed25519.PublicKeySize
 	SignatureSize = ed25519.SignatureSize
 	SeedSize      = ed25519.SeedSize
-	KeyIDSize     = 8
+	KeyIDSize     = 4
 )
 
 // Errors callers branch on.
@@ -129,10 +129,10 @@ func keyID(pub []byte) KeyID {
 	return id
 }
 
-// String is the ID as 16 lowercase hex digits.
+// String is the ID as 8 lowercase hex digits.
 func (id KeyID) String() string { return hex.EncodeToString(id[:]) }
 
-// ParseKeyID reads an ID written as 16 hex digits.
+// ParseKeyID reads an ID written as 8 hex digits.
 func ParseKeyID(s string) (KeyID, error) {
 	var id KeyID
 	if len(s) != 2*KeyIDSize {

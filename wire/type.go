@@ -86,11 +86,11 @@ func typeFromArmorName(name string) (Type, bool) {
 }
 
 // LeaseIDSize is the size of a lease ID in bytes.
-const LeaseIDSize = 8
+const LeaseIDSize = 6
 
 // LeaseID names one lease. The station draws it at random, so IDs never
 // repeat even across stations or after a restore from backup. It is written
-// as 16 lowercase hex digits.
+// as 12 lowercase hex digits.
 type LeaseID [LeaseIDSize]byte
 
 // NewLeaseID draws a random lease ID.
@@ -117,7 +117,7 @@ func (id *LeaseID) UnmarshalText(b []byte) error {
 	return nil
 }
 
-// ParseLeaseID reads a lease ID written as 16 hex digits.
+// ParseLeaseID reads a lease ID written as 12 hex digits.
 func ParseLeaseID(s string) (LeaseID, error) {
 	var id LeaseID
 	if len(s) != 2*LeaseIDSize {

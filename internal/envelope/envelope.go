@@ -26,7 +26,7 @@ import (
 )
 
 // KeyIDSize is the size of the kid in the protected header.
-const KeyIDSize = 8
+const KeyIDSize = 4
 
 // Message is a parsed, not yet verified, COSE_Sign1 message.
 type Message struct {

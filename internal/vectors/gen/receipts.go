@@ -146,7 +146,7 @@ func receiptVectors() []vector {
 // unprotectedKid moves the kid from the protected to the unprotected header.
 func unprotectedKid(msg []byte) []byte {
 	p, _ := splitSign1(msg)
-	kid := p.protected[len(p.protected)-8:]
+	kid := p.protected[len(p.protected)-crypto.KeyIDSize:]
 	out := []byte{0xd2, 0x84}
 	out = append(out, cBytes(protectedHeader(nil))...)
 	out = append(out, 0xa1, 0x04)

@@ -11,7 +11,7 @@ import (
 	"github.com/airlock-dev/airlock/wire"
 )
 
-var leaseID = wire.LeaseID{0x3f, 0x9a, 0x12, 0xc0, 0x7b, 0x4e, 0x55, 0xd1}
+var leaseID = wire.LeaseID{0x3f, 0x9a, 0x12, 0xc0, 0x7b, 0x4e}
 
 // machine is the fingerprint of the test machine under product "cad".
 func machine() fingerprint.Set {
@@ -95,7 +95,7 @@ func requestVectors() []vector {
 		d(vector{name: "activation-request-clock-behind", expect: "success", verifyAs: wire.ActivationRequest, msg: must(behind.Sign(device)),
 			comment: "high-water mark 26h after the request time: the clock was set back"}),
 		dev(d(vector{name: "refresh-request", expect: "success", verifyAs: wire.RefreshRequest, msg: ref,
-			comment: "lease 3f9a12c07b4e55d1 at serial 1 with two meters"})),
+			comment: "lease 3f9a12c07b4e at serial 1 with two meters"})),
 		dev(d(vector{name: "refresh-request-bare", expect: "success", verifyAs: wire.RefreshRequest, msg: must(bareRefresh.Sign(device)),
 			comment: "no meters, default lease"})),
 		dev(d(vector{name: "return-request", expect: "success", verifyAs: wire.ReturnRequest, msg: ret,
