@@ -156,7 +156,7 @@ func Split(text string, partSize int) ([]string, error) {
 	for n := 1; n <= MaxParts; n++ {
 		// The header of part i is "ALP:" ID ":" i "/" n ":" CRC ":".
 		digits := len(strconv.Itoa(n))
-		room := partSize - (len(FramePrefix) + idLen + 1 + 2*digits + 1 + crcLen + 1)
+		room := partSize - (len(FramePrefix) + idLen + 1 + digits + 1 + digits + 1 + crcLen + 1)
 		if room*n < len(text) {
 			continue
 		}
@@ -174,17 +174,15 @@ func Split(text string, partSize int) ([]string, error) {
 }
 
 // cut splits text into exactly n non-empty chunks of at most room bytes,
-// as equal as it can, never inside a UTF-8 sequence; nil if it cannot.
+// as equal as it can, not inside a valid UTF-8 sequence; nil if it cannot.
 func cut(text string, n, room int) []string {
 	chunks := make([]string, 0, n)
 	for i := 0; i < n; i++ {
 		left := n - i
 		size := min((len(text)+left-1)/left, room)
-		for size > 0 && size < len(text) && !utf8.RuneStart(text[size]) {
+		// Back off to the start of a UTF-8 sequence (at most 3 bytes).
+		for k := 0; k < utf8.UTFMax-1 && size > 1 && size < len(text) && !utf8.RuneStart(text[size]); k++ {
 			size--
-		}
-		if size == 0 {
-			return nil
 		}
 		chunks = append(chunks, text[:size])
 		text = text[size:]

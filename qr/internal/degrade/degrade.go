@@ -75,7 +75,7 @@ func Rotate(img image.Image, deg float64) *image.Gray {
 	nh := math.Ceil(math.Abs(w*s) + math.Abs(h*c))
 	return warp(g, int(nw), int(nh), func(x, y float64) (float64, float64) {
 		dx, dy := x-nw/2, y-nh/2
-		return c*dx-s*dy + w/2, s*dx+c*dy + h/2
+		return c*dx - s*dy + w/2, s*dx + c*dy + h/2
 	})
 }
 
