@@ -69,6 +69,10 @@ func sniffKind(data []byte) string {
 	return "not a key file"
 }
 
+// maxWorkFactor is the most scrypt work a key file may ask for when it is
+// opened, so a crafted file cannot make the station spin for minutes.
+var maxWorkFactor = DefaultWorkFactor + 2
+
 // DefaultWorkFactor is the scrypt work factor (log2 N) for new issuer key
 // files: about a second of work on a current machine for every unlock.
 const DefaultWorkFactor = 18
@@ -124,6 +128,7 @@ func ParseIssuerKey(data []byte, passphrase string) (*PrivateKey, error) {
 	if err != nil {
 		return nil, err
 	}
+	id.SetMaxWorkFactor(maxWorkFactor)
 	var src io.Reader = bytes.NewReader(data)
 	if bytes.HasPrefix(bytes.TrimSpace(data), []byte(armor.Header)) {
 		src = armor.NewReader(bytes.NewReader(bytes.TrimSpace(data)))

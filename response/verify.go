@@ -31,10 +31,15 @@ func (e *ValidityError) Unwrap() error {
 
 func stamp(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") }
 
-// ValidAt returns a *ValidityError unless NotBefore ≤ now < ExpiresAt.
+// ValidAt returns a *ValidityError unless NotBefore ≤ now < ExpiresAt. A
+// zero NotBefore means IssuedAt.
 func (r *Receipt) ValidAt(now time.Time) error {
-	if now.Before(r.NotBefore) || !now.Before(r.ExpiresAt) {
-		return &ValidityError{NotBefore: r.NotBefore, ExpiresAt: r.ExpiresAt, Now: now}
+	nb := r.NotBefore
+	if nb.IsZero() {
+		nb = r.IssuedAt
+	}
+	if now.Before(nb) || !now.Before(r.ExpiresAt) {
+		return &ValidityError{NotBefore: nb, ExpiresAt: r.ExpiresAt, Now: now}
 	}
 	return nil
 }

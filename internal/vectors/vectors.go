@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/airlock-dev/airlock/wire"
@@ -44,4 +46,20 @@ func Parse(name string, data []byte) (*Vector, error) {
 	}
 	v.Message = msg
 	return v, nil
+}
+
+// Seeds returns the message of every vector in dir, for fuzz corpora.
+func Seeds(dir string) [][]byte {
+	files, _ := filepath.Glob(filepath.Join(dir, "[0-9]*.txt"))
+	var out [][]byte
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			continue
+		}
+		if v, err := Parse(filepath.Base(f), data); err == nil {
+			out = append(out, v.Message)
+		}
+	}
+	return out
 }
