@@ -55,10 +55,17 @@ var ErrNoComponents = errors.New("no machine components could be read")
 // that a machine with many ports still gives a set of about eight components.
 const MaxMACs = 4
 
+// ProductSalt returns the salt a client uses for the product it is licensed
+// for: the UTF-8 bytes of the product name, exactly as configured. HMAC
+// keying (see HashComponent) makes any byte string a sound salt; keeping it
+// the plain name makes it easy to state in the specification and to
+// reproduce on the station.
+func ProductSalt(product string) []byte { return []byte(product) }
+
 // Hashes salts and hashes each component into a canonical Set (sorted, with
 // duplicates removed). The salt separates products: the client derives it
 // from the product name, so two products on one machine see unrelated
-// hashes. At most MaxComponents hashes are kept, the lowest in canonical
+// hashes (see ProductSalt). At most MaxComponents hashes are kept, the lowest in canonical
 // order; an empty cs gives an empty Set.
 func Hashes(salt []byte, cs []Component) Set {
 	s := make(Set, 0, len(cs))
