@@ -175,6 +175,21 @@ func Lighting(img image.Image, lo float64) *image.Gray {
 	return out
 }
 
+// Glare brightens a round spot of radius r (a fraction of the width) at
+// (cx, cy) (fractions of the size) towards white, like a lamp reflected in
+// a screen or glossy paper.
+func Glare(img image.Image, cx, cy, r float64) *image.Gray {
+	g := Gray(img)
+	out := image.NewGray(g.Rect)
+	w, h := float64(g.Rect.Dx()), float64(g.Rect.Dy())
+	for i, v := range g.Pix {
+		x, y := float64(i%g.Stride)/w-cx, float64(i/g.Stride)/h-cy
+		k := math.Exp(-(x*x + y*y) / (2 * r * r)) // 1 at the centre
+		out.Pix[i] = clamp(float64(v) + k*(255-float64(v))*0.9)
+	}
+	return out
+}
+
 // Perspective shows the image as if tilted away from the camera: the top
 // edge shrinks to the fraction top of the bottom edge.
 func Perspective(img image.Image, top float64) *image.Gray {
