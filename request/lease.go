@@ -15,7 +15,7 @@ func (r *Refresh) Sign(device *crypto.PrivateKey) ([]byte, error) {
 	if p.Lease, err = leaseSeconds(r.Lease); err != nil {
 		return nil, err
 	}
-	if err := fillLease(&p, r.LeaseID, r.Serial, r.Meters); err != nil {
+	if err := fillLease(&p, r.LeaseID, r.Serial, r.LedgerSeq, r.Meters); err != nil {
 		return nil, err
 	}
 	return sign(wire.RefreshRequest, p, device)
@@ -27,21 +27,24 @@ func (r *Return) Sign(device *crypto.PrivateKey) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := fillLease(&p, r.LeaseID, r.Serial, r.Meters); err != nil {
+	if err := fillLease(&p, r.LeaseID, r.Serial, r.LedgerSeq, r.Meters); err != nil {
 		return nil, err
 	}
 	p.Removed = true
 	return sign(wire.ReturnRequest, p, device)
 }
 
-func fillLease(p *payload, id wire.LeaseID, serial uint64, meters map[string]uint64) error {
+func fillLease(p *payload, id wire.LeaseID, serial, ledgerSeq uint64, meters map[string]uint64) error {
 	if serial == 0 {
 		return &wire.FieldError{Field: "serial", Reason: "must be at least 1"}
+	}
+	if ledgerSeq == 0 {
+		return &wire.FieldError{Field: "ledger sequence", Reason: "must be at least 1"}
 	}
 	if err := wire.CheckMeters(meters); err != nil {
 		return err
 	}
-	p.LeaseID, p.Serial = id[:], serial
+	p.LeaseID, p.Serial, p.LedgerSeq = id[:], serial, ledgerSeq
 	if len(meters) > 0 {
 		p.Meters = meters
 	}
@@ -58,7 +61,7 @@ func VerifyRefresh(data []byte, device crypto.PublicKey) (*Refresh, error) {
 	if err := m.Verify(device); err != nil {
 		return nil, err
 	}
-	r := &Refresh{Meters: p.Meters}
+	r := &Refresh{Meters: p.Meters, LedgerSeq: p.LedgerSeq}
 	if r.Header, err = p.header(); err != nil {
 		return nil, err
 	}
@@ -84,7 +87,7 @@ func VerifyReturn(data []byte, device crypto.PublicKey) (*Return, error) {
 	if !p.Removed {
 		return nil, &wire.FieldError{Field: "removed", Reason: "a return proof must state the lease was removed"}
 	}
-	r := &Return{Meters: p.Meters}
+	r := &Return{Meters: p.Meters, LedgerSeq: p.LedgerSeq}
 	if r.Header, err = p.header(); err != nil {
 		return nil, err
 	}
@@ -102,6 +105,9 @@ func (p *payload) lease() (wire.LeaseID, uint64, error) {
 	if p.Serial == 0 {
 		return id, 0, &wire.FieldError{Field: "serial", Reason: "missing"}
 	}
+	if p.LedgerSeq == 0 {
+		return id, 0, &wire.FieldError{Field: "ledger sequence", Reason: "missing"}
+	}
 	return id, p.Serial, wire.CheckMeters(p.Meters)
 }
 
@@ -111,6 +117,8 @@ type Info struct {
 	Type      wire.Type
 	Hash      wire.RequestHash
 	LeaseID   wire.LeaseID // refresh and return requests
+	Serial    uint64       // refresh and return requests
+	LedgerSeq uint64       // refresh and return requests
 	DeviceKey []byte       // activation requests, unvalidated
 }
 
@@ -130,9 +138,10 @@ func Peek(data []byte) (*Info, error) {
 	}
 	info := &Info{Type: m.Type, Hash: Hash(data), DeviceKey: p.DeviceKey}
 	if m.Type != wire.ActivationRequest {
-		if info.LeaseID, _, err = p.lease(); err != nil {
+		if info.LeaseID, info.Serial, err = p.lease(); err != nil {
 			return nil, err
 		}
+		info.LedgerSeq = p.LedgerSeq
 	}
 	return info, nil
 }

@@ -48,18 +48,22 @@ type Activation struct {
 type Refresh struct {
 	Header
 	LeaseID wire.LeaseID
-	Serial  uint64            // serial of the newest receipt the machine holds for the lease
-	Meters  map[string]uint64 // consumption since the lease began
-	Lease   time.Duration     // requested new length from now; 0 means the default
+	Serial  uint64 // serial of the newest receipt the machine holds for the lease
+	// LedgerSeq is the ledger sequence of that receipt. A station whose
+	// ledger ends before it has been restored from an old backup.
+	LedgerSeq uint64
+	Meters    map[string]uint64 // consumption since the lease began
+	Lease     time.Duration     // requested new length from now; 0 means the default
 }
 
 // Return proves the lease was removed from the machine and reports its final
 // meters. It is only ever written after the lease is gone locally.
 type Return struct {
 	Header
-	LeaseID wire.LeaseID
-	Serial  uint64
-	Meters  map[string]uint64
+	LeaseID   wire.LeaseID
+	Serial    uint64 // serial of the newest receipt the machine held
+	LedgerSeq uint64 // that receipt's ledger sequence, as in Refresh
+	Meters    map[string]uint64
 }
 
 // payload is the CBOR map of every request type; validate says which keys
@@ -81,6 +85,7 @@ type payload struct {
 	Serial      uint64            `cbor:"14,keyasint,omitempty"`
 	Meters      map[string]uint64 `cbor:"15,keyasint,omitempty"`
 	Removed     bool              `cbor:"16,keyasint,omitempty"`
+	LedgerSeq   uint64            `cbor:"17,keyasint,omitempty"`
 }
 
 // Hash returns the hash a receipt uses to name the request in data (its
@@ -181,7 +186,7 @@ func open(data []byte, want wire.Type) (*envelope.Message, *payload, error) {
 // allowed checks that p has no field its type does not allow.
 func (p *payload) allowed(t wire.Type) error {
 	activation := p.LicenseKey != "" || p.Features != nil || p.DeviceKey != nil || p.Fingerprint != nil || p.User != "" || p.Host != ""
-	lease := p.LeaseID != nil || p.Serial != 0 || p.Meters != nil
+	lease := p.LeaseID != nil || p.Serial != 0 || p.Meters != nil || p.LedgerSeq != 0
 	switch {
 	case t == wire.ActivationRequest && lease:
 		return &wire.FieldError{Field: "lease id", Reason: "not allowed in an activation request"}

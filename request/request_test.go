@@ -91,7 +91,7 @@ func TestActivationSignErrors(t *testing.T) {
 func TestRefreshAndReturn(t *testing.T) {
 	dev, other := key(t, 1), key(t, 2)
 	id := wire.LeaseID{1, 2, 3, 4, 5, 6}
-	r := &Refresh{Header: Header{Time: t0}, LeaseID: id, Serial: 3, Meters: map[string]uint64{"render": 7}, Lease: time.Hour}
+	r := &Refresh{Header: Header{Time: t0}, LeaseID: id, Serial: 3, LedgerSeq: 40, Meters: map[string]uint64{"render": 7}, Lease: time.Hour}
 	msg, err := r.Sign(dev)
 	require.NoError(t, err)
 	info, err := Peek(msg)
@@ -99,6 +99,8 @@ func TestRefreshAndReturn(t *testing.T) {
 	assert.Equal(t, wire.RefreshRequest, info.Type)
 	assert.Equal(t, id, info.LeaseID)
 	assert.Equal(t, Hash(msg), info.Hash)
+	assert.Equal(t, uint64(3), info.Serial)
+	assert.Equal(t, uint64(40), info.LedgerSeq)
 	got, err := VerifyRefresh(msg, dev.Public())
 	require.NoError(t, err)
 	assert.Equal(t, uint64(3), got.Serial)
@@ -108,16 +110,18 @@ func TestRefreshAndReturn(t *testing.T) {
 	_, err = VerifyReturn(msg, dev.Public())
 	assert.ErrorIs(t, err, wire.ErrWrongType)
 
-	ret := &Return{Header: Header{Time: t0}, LeaseID: id, Serial: 4, Meters: map[string]uint64{"render": 9}}
+	ret := &Return{Header: Header{Time: t0}, LeaseID: id, Serial: 4, LedgerSeq: 41, Meters: map[string]uint64{"render": 9}}
 	rmsg, err := ret.Sign(dev)
 	require.NoError(t, err)
 	gotRet, err := VerifyReturn(rmsg, dev.Public())
 	require.NoError(t, err)
 	assert.Equal(t, uint64(9), gotRet.Meters["render"])
 
-	_, err = (&Refresh{Header: Header{Time: t0}, LeaseID: id}).Sign(dev)
+	_, err = (&Refresh{Header: Header{Time: t0}, LeaseID: id, LedgerSeq: 1}).Sign(dev)
 	assert.ErrorIs(t, err, wire.ErrInvalidField, "serial 0")
-	_, err = (&Return{Header: Header{Time: t0}, LeaseID: id, Serial: 1, Meters: map[string]uint64{"bad name": 1}}).Sign(dev)
+	_, err = (&Refresh{Header: Header{Time: t0}, LeaseID: id, Serial: 1}).Sign(dev)
+	assert.ErrorIs(t, err, wire.ErrInvalidField, "ledger sequence 0")
+	_, err = (&Return{Header: Header{Time: t0}, LeaseID: id, Serial: 1, LedgerSeq: 1, Meters: map[string]uint64{"bad name": 1}}).Sign(dev)
 	assert.ErrorIs(t, err, wire.ErrInvalidField)
 }
 

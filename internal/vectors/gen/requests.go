@@ -50,7 +50,7 @@ func activation() *request.Activation {
 func refreshReq() *request.Refresh {
 	return &request.Refresh{
 		Header:  request.Header{Nonce: nonce(2), Time: tRequest.Add(20 * 24 * time.Hour)},
-		LeaseID: leaseID, Serial: 1, Meters: map[string]uint64{"export": 12, "render": 340},
+		LeaseID: leaseID, Serial: 1, LedgerSeq: 1042, Meters: map[string]uint64{"export": 12, "render": 340},
 		Lease: 720 * time.Hour,
 	}
 }
@@ -58,7 +58,7 @@ func refreshReq() *request.Refresh {
 func returnReq() *request.Return {
 	return &request.Return{
 		Header:  request.Header{Nonce: nonce(3), Time: tRequest.Add(25 * 24 * time.Hour)},
-		LeaseID: leaseID, Serial: 2, Meters: map[string]uint64{"export": 20, "render": 511},
+		LeaseID: leaseID, Serial: 2, LedgerSeq: 1300, Meters: map[string]uint64{"export": 20, "render": 511},
 	}
 }
 
@@ -71,7 +71,7 @@ func requestVectors() []vector {
 	behind.HighWater = tRequest.Add(26 * time.Hour)
 	ref := must(refreshReq().Sign(device))
 	ret := must(returnReq().Sign(device))
-	bareRefresh := &request.Refresh{Header: request.Header{Nonce: nonce(6), Time: tRequest}, LeaseID: leaseID, Serial: 3}
+	bareRefresh := &request.Refresh{Header: request.Header{Nonce: nonce(6), Time: tRequest}, LeaseID: leaseID, Serial: 3, LedgerSeq: 1400}
 
 	aLabel := wire.ActivationRequest.Label()
 	flipped := bytes.Clone(act)
