@@ -27,8 +27,8 @@ func TestRobustness(t *testing.T) {
 	for _, c := range degrade.Cases() {
 		for _, n := range sizes {
 			t.Run(fmt.Sprintf("%s/%dB", c.Name, n), func(t *testing.T) {
-				if testing.Short() && n != 240 {
-					t.Skip("short: 240-byte messages only")
+				if (testing.Short() || c.Heavy) && n != 240 {
+					t.Skip("heavy case or -short: 240-byte messages only")
 				}
 				text := degrade.Payload(n, uint64(n))
 				file, _, err := c.Make(render(text))
@@ -69,7 +69,7 @@ func BenchmarkDecode(b *testing.B) {
 	}
 	for _, c := range degrade.Cases() {
 		switch c.Name {
-		case "phone photo (skew, 5°, blur, noise, JPEG 50)", "small code in 4000×3000 frame":
+		case "phone photo (skew, 5°, blur, noise, JPEG 50)", "small code in 4000×3000 photo (JPEG 85)":
 			bench = append(bench, struct {
 				name string
 				make func(degrade.Render) ([]byte, string, error)

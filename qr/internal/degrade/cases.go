@@ -17,7 +17,9 @@ type Case struct {
 	// of the table; the tests assert it. Cases with Want false are there
 	// to show where the limits are.
 	Want bool
-	Make func(r Render) (file []byte, ext string, err error)
+	// Heavy cases (large frames) run at one payload size in the tests.
+	Heavy bool
+	Make  func(r Render) (file []byte, ext string, err error)
 }
 
 // Cases is the robustness set, in table order.
@@ -43,40 +45,40 @@ func Cases() []Case {
 	}
 	same := func(img image.Image) image.Image { return img }
 	return []Case{
-		{"1 px/module", true, at(1, same)},
-		{"2 px/module", true, at(2, same)},
-		{"3 px/module", true, at(3, same)},
-		{"4 px/module", true, at(4, same)},
-		{"6 px/module", true, at(6, same)},
-		{"8 px/module", true, at(8, same)},
-		{"2.5 px/module (resampled)", true, at(5, func(i image.Image) image.Image { return Scale(i, 0.5) })},
-		{"rotated 3°", true, at(4, func(i image.Image) image.Image { return Rotate(i, 3) })},
-		{"rotated 7°", true, at(4, func(i image.Image) image.Image { return Rotate(i, 7) })},
-		{"rotated 10°", true, at(4, func(i image.Image) image.Image { return Rotate(i, 10) })},
-		{"rotated 45°", true, at(4, func(i image.Image) image.Image { return Rotate(i, 45) })},
-		{"rotated 90°", true, at(4, func(i image.Image) image.Image { return Rotate90(i) })},
-		{"rotated 10° at 2 px/module", true, at(2, func(i image.Image) image.Image { return Rotate(i, 10) })},
-		{"blur σ=1 px at 4 px/module", true, at(4, func(i image.Image) image.Image { return Blur(i, 1) })},
-		{"blur σ=2 px at 4 px/module", true, at(4, func(i image.Image) image.Image { return Blur(i, 2) })},
-		{"blur σ=3 px at 4 px/module", false, at(4, func(i image.Image) image.Image { return Blur(i, 3) })},
-		{"noise σ=40", true, at(4, func(i image.Image) image.Image { return Noise(i, 40, 1) })},
-		{"noise σ=80", true, at(4, func(i image.Image) image.Image { return Noise(i, 80, 1) })},
-		{"noise σ=120", false, at(4, func(i image.Image) image.Image { return Noise(i, 120, 1) })},
-		{"JPEG quality 30", true, jpg(4, 30, same)},
-		{"JPEG quality 30 at 2 px/module", true, jpg(2, 30, same)},
-		{"JPEG quality 10 at 2 px/module", false, jpg(2, 10, same)},
-		{"low contrast 100/160", true, at(4, func(i image.Image) image.Image { return Contrast(i, 100, 160) })},
-		{"low contrast 120/140", true, at(4, func(i image.Image) image.Image { return Contrast(i, 120, 140) })},
-		{"uneven lighting 30%→100%", true, at(4, func(i image.Image) image.Image { return Lighting(i, 0.3) })},
-		{"perspective skew 85%", true, at(4, func(i image.Image) image.Image { return Perspective(i, 0.85) })},
-		{"perspective skew 70%", true, at(6, func(i image.Image) image.Image { return Perspective(i, 0.7) })},
-		{"perspective skew 55%", false, at(6, func(i image.Image) image.Image { return Perspective(i, 0.55) })},
-		{"perspective skew sideways 75%", true, at(5, func(i image.Image) image.Image { return Rotate90(Perspective(i, 0.75)) })},
-		{"glare spot (90% wash-out)", true, at(4, func(i image.Image) image.Image { return Glare(i, 0.6, 0.4, 0.2) })},
-		{"inverted colours", true, at(4, func(i image.Image) image.Image { return Invert(i) })},
-		{"small code in 1600×1200 frame", true, at(2, func(i image.Image) image.Image { return Embed(i, 1600, 1200, 700, 500, 3) })},
-		{"small code in 4000×3000 frame", true, at(3, func(i image.Image) image.Image { return Embed(i, 4000, 3000, 2500, 900, 4) })},
-		{"phone photo (skew, 5°, blur, noise, JPEG 50)", true, jpg(6, 50, func(i image.Image) image.Image {
+		{Name: "1 px/module", Want: true, Make: at(1, same)},
+		{Name: "2 px/module", Want: true, Make: at(2, same)},
+		{Name: "3 px/module", Want: true, Make: at(3, same)},
+		{Name: "4 px/module", Want: true, Make: at(4, same)},
+		{Name: "6 px/module", Want: true, Make: at(6, same)},
+		{Name: "8 px/module", Want: true, Make: at(8, same)},
+		{Name: "2.5 px/module (resampled)", Want: true, Make: at(5, func(i image.Image) image.Image { return Scale(i, 0.5) })},
+		{Name: "rotated 3°", Want: true, Make: at(4, func(i image.Image) image.Image { return Rotate(i, 3) })},
+		{Name: "rotated 7°", Want: true, Make: at(4, func(i image.Image) image.Image { return Rotate(i, 7) })},
+		{Name: "rotated 10°", Want: true, Make: at(4, func(i image.Image) image.Image { return Rotate(i, 10) })},
+		{Name: "rotated 45°", Want: true, Make: at(4, func(i image.Image) image.Image { return Rotate(i, 45) })},
+		{Name: "rotated 90°", Want: true, Make: at(4, func(i image.Image) image.Image { return Rotate90(i) })},
+		{Name: "rotated 10° at 2 px/module", Want: true, Make: at(2, func(i image.Image) image.Image { return Rotate(i, 10) })},
+		{Name: "blur σ=1 px at 4 px/module", Want: true, Make: at(4, func(i image.Image) image.Image { return Blur(i, 1) })},
+		{Name: "blur σ=2 px at 4 px/module", Want: true, Make: at(4, func(i image.Image) image.Image { return Blur(i, 2) })},
+		{Name: "blur σ=3 px at 4 px/module", Want: false, Make: at(4, func(i image.Image) image.Image { return Blur(i, 3) })},
+		{Name: "noise σ=40", Want: true, Make: at(4, func(i image.Image) image.Image { return Noise(i, 40, 1) })},
+		{Name: "noise σ=80", Want: true, Make: at(4, func(i image.Image) image.Image { return Noise(i, 80, 1) })},
+		{Name: "noise σ=120", Want: false, Make: at(4, func(i image.Image) image.Image { return Noise(i, 120, 1) })},
+		{Name: "JPEG quality 30", Want: true, Make: jpg(4, 30, same)},
+		{Name: "JPEG quality 30 at 2 px/module", Want: true, Make: jpg(2, 30, same)},
+		{Name: "JPEG quality 10 at 2 px/module", Want: false, Make: jpg(2, 10, same)},
+		{Name: "low contrast 100/160", Want: true, Make: at(4, func(i image.Image) image.Image { return Contrast(i, 100, 160) })},
+		{Name: "low contrast 120/140", Want: true, Make: at(4, func(i image.Image) image.Image { return Contrast(i, 120, 140) })},
+		{Name: "uneven lighting 30%→100%", Want: true, Make: at(4, func(i image.Image) image.Image { return Lighting(i, 0.3) })},
+		{Name: "perspective skew 85%", Want: true, Make: at(4, func(i image.Image) image.Image { return Perspective(i, 0.85) })},
+		{Name: "perspective skew 70%", Want: true, Make: at(6, func(i image.Image) image.Image { return Perspective(i, 0.7) })},
+		{Name: "perspective skew 55%", Want: false, Make: at(6, func(i image.Image) image.Image { return Perspective(i, 0.55) })},
+		{Name: "perspective skew sideways 75%", Want: true, Make: at(5, func(i image.Image) image.Image { return Rotate90(Perspective(i, 0.75)) })},
+		{Name: "glare spot (90% wash-out)", Want: true, Make: at(4, func(i image.Image) image.Image { return Glare(i, 0.6, 0.4, 0.2) })},
+		{Name: "inverted colours", Want: true, Make: at(4, func(i image.Image) image.Image { return Invert(i) })},
+		{Name: "small code in 1600×1200 photo (JPEG 85)", Want: true, Make: jpg(2, 85, func(i image.Image) image.Image { return Embed(i, 1600, 1200, 700, 500, 3) })},
+		{Name: "small code in 4000×3000 photo (JPEG 85)", Want: true, Heavy: true, Make: jpg(3, 85, func(i image.Image) image.Image { return Embed(i, 4000, 3000, 2500, 900, 4) })},
+		{Name: "phone photo (skew, 5°, blur, noise, JPEG 50)", Want: true, Make: jpg(6, 50, func(i image.Image) image.Image {
 			return Noise(Blur(Rotate(Perspective(Lighting(i, 0.6), 0.85), 5), 1.5), 12, 5)
 		})},
 	}

@@ -212,9 +212,11 @@ func Embed(img image.Image, w, h, x, y int, seed uint64) *image.Gray {
 	rnd := rand.New(rand.NewPCG(seed, 2))
 	out := image.NewGray(image.Rect(0, 0, w, h))
 	for j := 0; j < h; j++ {
-		for i := 0; i < w; i++ {
-			base := 90 + 80*float64(i)/float64(w) + 30*math.Sin(float64(j)/37)
-			out.Pix[j*out.Stride+i] = clamp(base + rnd.NormFloat64()*12)
+		wave := 90 + 30*math.Sin(float64(j)/37)
+		row := out.Pix[j*out.Stride : j*out.Stride+w]
+		for i := range row {
+			noise := float64(rnd.Uint32()>>24) / 8 // 0..32
+			row[i] = clamp(wave + 80*float64(i)/float64(w) + noise - 16)
 		}
 	}
 	draw.Draw(out, g.Rect.Add(image.Pt(x, y)).Sub(g.Rect.Min), g, g.Rect.Min, draw.Src)
