@@ -228,3 +228,14 @@ func TestDecodeBadImages(t *testing.T) {
 	_, err := png.DecodeConfig(bytes.NewReader(pngHeader(8000, 6000)))
 	require.NoError(t, err, "the header itself is valid")
 }
+
+func TestIsImage(t *testing.T) {
+	jpg, err := degrade.JPEG(image.NewGray(image.Rect(0, 0, 8, 8)), 50)
+	require.NoError(t, err)
+	assert.True(t, IsImage(mustPNG(t, "A", Options{})))
+	assert.True(t, IsImage(jpg))
+	assert.True(t, IsImage([]byte("GIF89a...")))
+	assert.False(t, IsImage([]byte("AL1:HELLO")))
+	assert.False(t, IsImage([]byte("-----BEGIN AIRLOCK REQUEST-----")))
+	assert.False(t, IsImage(nil))
+}

@@ -233,3 +233,14 @@ func (g *gray) sharpen(r int, amount float64) *gray {
 	}
 	return out
 }
+
+// IsImage reports whether data starts like a PNG, JPEG or GIF file, so a
+// command reading a message can tell a photo from armored or binary input.
+func IsImage(data []byte) bool {
+	for _, magic := range []string{"\x89PNG\r\n\x1a\n", "\xff\xd8\xff", "GIF87a", "GIF89a"} {
+		if bytes.HasPrefix(data, []byte(magic)) {
+			return true
+		}
+	}
+	return false
+}
