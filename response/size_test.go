@@ -35,7 +35,9 @@ func typicalFingerprint() fingerprint.Set {
 	return fp.Canonical()
 }
 
-func TestSizeBudget(t *testing.T) {
+// typicalMessages makes the activation request and receipt the size budget
+// is about.
+func typicalMessages(t testing.TB) (req, rec []byte) {
 	device, err := crypto.GenerateKey(nil)
 	require.NoError(t, err)
 	issuer, err := crypto.GenerateKey(nil)
@@ -46,7 +48,7 @@ func TestSizeBudget(t *testing.T) {
 		LicenseKey: "7K3QM9XD2HFRW4TB", Features: []string{"export", "model", "render"},
 		Lease: 720 * time.Hour, Fingerprint: typicalFingerprint(), User: "operator", Host: "ws-lab-042",
 	}
-	req, err := a.Sign(device)
+	req, err = a.Sign(device)
 	require.NoError(t, err)
 	h := request.Hash(req)
 	r := &response.Receipt{
@@ -54,9 +56,13 @@ func TestSizeBudget(t *testing.T) {
 		Features: a.Features, DeviceKey: device.Public(), Fingerprint: a.Fingerprint, Threshold: 5,
 		RequestHash: &h, Serial: 1, LedgerSeq: 123456, IssuedAt: now, ExpiresAt: now.Add(a.Lease),
 	}
-	rec, err := r.Sign(issuer)
+	rec, err = r.Sign(issuer)
 	require.NoError(t, err)
+	return req, rec
+}
 
+func TestSizeBudget(t *testing.T) {
+	req, rec := typicalMessages(t)
 	for _, m := range []struct {
 		name string
 		msg  []byte
@@ -81,4 +87,15 @@ func TestSizeWithManyFeatures(t *testing.T) {
 	require.NoError(t, err)
 	t.Logf("activation request with 10 features: %d bytes", len(req))
 	assert.Less(t, len(req), 400)
+}
+
+// BenchmarkMessageSizes reports the sizes of the typical activation request
+// and receipt as metrics (bench/run prints them); the time is signing both.
+func BenchmarkMessageSizes(b *testing.B) {
+	var req, rec []byte
+	for b.Loop() {
+		req, rec = typicalMessages(b)
+	}
+	b.ReportMetric(float64(len(req)), "request_bytes")
+	b.ReportMetric(float64(len(rec)), "receipt_bytes")
 }
