@@ -1,7 +1,7 @@
 // Command qrlab makes and reads the degraded QR images of the robustness set.
 //
 //	go run ./qr/internal/qrlab table            # markdown table of Airlock's success per degradation
-//	go run ./qr/internal/qrlab images DIR       # write the images and DIR/expected.tsv (for bench/qr-vs-zbar)
+//	go run ./qr/internal/qrlab images DIR       # write the images and DIR/expected.tsv (file, case, text)
 //	go run ./qr/internal/qrlab decode FILE...   # decode each file; print "file<TAB>ok|fail<TAB>seconds"
 //
 // It lives under internal/ because it is a test tool, not a product command.
@@ -97,7 +97,8 @@ func table() error {
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.0f ms", d.Seconds()*1000) }
 
-// images writes every case at every size, and expected.tsv: file, text.
+// images writes every case at every size, and expected.tsv: file name,
+// case name, text.
 func images(dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
@@ -114,7 +115,7 @@ func images(dir string) error {
 			if err := os.WriteFile(filepath.Join(dir, name), file, 0o644); err != nil {
 				return err
 			}
-			fmt.Fprintf(&tsv, "%s\t%s\n", name, text)
+			fmt.Fprintf(&tsv, "%s\t%s\t%s\n", name, c.Name, text)
 		}
 	}
 	return os.WriteFile(filepath.Join(dir, "expected.tsv"), []byte(tsv.String()), 0o644)
