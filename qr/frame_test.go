@@ -205,3 +205,15 @@ func FuzzSplit(f *testing.F) {
 		}
 	})
 }
+
+// TestFrameVector pins the worked example of doc/QR.md.
+func TestFrameVector(t *testing.T) {
+	text := "AL1:6BFOXN*TS0BFO+8DJ.C4C40OSS1H9DA3WZK5LA7W2N9F+R$8E9IIZ0G.3KC7M5/RWH:4V"
+	parts, err := Split(text, 64)
+	require.NoError(t, err)
+	assert.Equal(t, []string{
+		"ALP:71885E122E:1/3:544629B1:AL1:6BFOXN*TS0BFO+8DJ.C4C",
+		"ALP:71885E122E:2/3:DD1CFA0E:40OSS1H9DA3WZK5LA7W2N9F+",
+		"ALP:71885E122E:3/3:213E7281:R$8E9IIZ0G.3KC7M5/RWH:4V",
+	}, parts)
+}
