@@ -19,19 +19,33 @@ type step struct {
 	skew      bool // search for the fourth corner of a code seen at an angle
 }
 
-// images caches the pre-processed variants of one image.
+// images caches the pre-processed variants of one image. Only adjacent
+// steps share a variant, so after each step the variants it did not use
+// are dropped: a large photo keeps at most a few copies alive.
 type images struct {
 	orig  *gray
 	cache map[string]*gray
+	used  map[string]bool
 }
 
 func (im *images) get(key string, make func() *gray) *gray {
+	im.used[key] = true
 	if g, ok := im.cache[key]; ok {
 		return g
 	}
 	g := make()
 	im.cache[key] = g
 	return g
+}
+
+// evict drops the variants the last step did not use.
+func (im *images) evict() {
+	for k := range im.cache {
+		if !im.used[k] {
+			delete(im.cache, k)
+		}
+	}
+	clear(im.used)
 }
 
 func (im *images) otsu() *gray { return im.get("otsu", im.orig.otsu) }
@@ -91,9 +105,10 @@ type scan struct {
 
 // run tries the chain on g until enough(codes) holds or the chain ends.
 func run(g *gray, accept func(string) bool, enough func([]string) bool) *scan {
-	im := &images{orig: g, cache: map[string]*gray{}}
+	im := &images{orig: g, cache: map[string]*gray{}, used: map[string]bool{}}
 	s := &scan{full: true}
 	for _, st := range chain {
+		im.evict()
 		src := im.orig
 		if st.prep != nil {
 			if src = st.prep(im); src == nil {

@@ -15,12 +15,16 @@
 // # Decoding
 //
 // DecodeImage finds every code in one image; Decode reads a message from
-// several images given in any order and reassembles its parts. Both run a
+// several images given in any order and reassembles its parts; it is what
+// commands reading a message from photos call, after IsImage. Both run a
 // fallback chain — default, try-harder, the global-histogram binarizer, an
-// Otsu threshold (plain and after a blur), downscale, upscale, inverted —
-// until the codes found make a message. Only the decoded characters are
-// used, never the raw byte segments. Images are checked against MaxPixels
-// before their pixels are decoded.
+// Otsu threshold (plain and after a blur), sharpening, downscale, upscale,
+// a perspective search for codes seen at an angle, inverted — until the
+// codes found make a message. Only the decoded characters are used, never
+// the raw byte segments. Images are checked against MaxPixels before their
+// pixels are decoded. Errors are typed (*DecodeError, *IncompleteError,
+// *ImageError, *FrameError) and wrap the exported sentinels; those that
+// know what helps have a Hint method.
 //
 // # Multi-part frames
 //

@@ -192,44 +192,36 @@ func (g *gray) grow() *gray {
 	return out
 }
 
-// boxBlur averages over a (2r+1)² box (edges clamp), with running sums.
-func (g *gray) boxBlur(r int) []int32 {
+// sharpen applies an unsharp mask: the image plus amount times its
+// difference from a (2r+1)² box blur. It brings back single modules a blur
+// has washed towards grey.
+func (g *gray) sharpen(r int, amount float64) *gray {
 	w, h := g.w, g.h
-	tmp := make([]int32, w*h)
+	// Horizontal box sums (at most 255·(2r+1), so uint16 holds them for r ≤ 64).
+	hs := make([]uint16, w*h)
 	for y := 0; y < h; y++ {
 		row := g.pix[y*w : (y+1)*w]
-		var s int32
+		var s int
 		for x := -r; x <= r; x++ {
-			s += int32(row[min(max(x, 0), w-1)])
+			s += int(row[min(max(x, 0), w-1)])
 		}
 		for x := 0; x < w; x++ {
-			tmp[y*w+x] = s
-			s += int32(row[min(x+r+1, w-1)]) - int32(row[max(x-r, 0)])
+			hs[y*w+x] = uint16(s)
+			s += int(row[min(x+r+1, w-1)]) - int(row[max(x-r, 0)])
 		}
 	}
-	out := make([]int32, w*h)
-	n := int32((2*r + 1) * (2*r + 1))
+	out := &gray{w: w, h: h, pix: make([]byte, len(g.pix))}
+	n := float64((2*r + 1) * (2*r + 1))
 	for x := 0; x < w; x++ {
-		var s int32
+		var s int
 		for y := -r; y <= r; y++ {
-			s += tmp[min(max(y, 0), h-1)*w+x]
+			s += int(hs[min(max(y, 0), h-1)*w+x])
 		}
 		for y := 0; y < h; y++ {
-			out[y*w+x] = s / n
-			s += tmp[min(y+r+1, h-1)*w+x] - tmp[max(y-r, 0)*w+x]
+			v := float64(g.pix[y*w+x])
+			out.pix[y*w+x] = byte(max(0, min(255, v+amount*(v-float64(s)/n))))
+			s += int(hs[min(y+r+1, h-1)*w+x]) - int(hs[max(y-r, 0)*w+x])
 		}
-	}
-	return out
-}
-
-// sharpen applies an unsharp mask of radius r and the given strength, which
-// brings back single modules a blur has washed towards grey.
-func (g *gray) sharpen(r int, amount float64) *gray {
-	bl := g.boxBlur(r)
-	out := &gray{w: g.w, h: g.h, pix: make([]byte, len(g.pix))}
-	for i, v := range g.pix {
-		s := float64(v) + amount*(float64(v)-float64(bl[i]))
-		out.pix[i] = byte(max(0, min(255, s)))
 	}
 	return out
 }
