@@ -239,3 +239,51 @@ func TestIsImage(t *testing.T) {
 	assert.False(t, IsImage([]byte("-----BEGIN AIRLOCK REQUEST-----")))
 	assert.False(t, IsImage(nil))
 }
+
+func TestDecodeColourAndTransparent(t *testing.T) {
+	text := degrade.Payload(120, 5)
+	code, err := Image(text, Options{Module: 4})
+	require.NoError(t, err)
+	b := code.Bounds()
+	tests := []struct {
+		name        string
+		dark, light [4]uint8 // RGBA (not premultiplied)
+	}{
+		{"navy on yellow", [4]uint8{20, 30, 110, 255}, [4]uint8{250, 240, 170, 255}},
+		{"black on transparent", [4]uint8{0, 0, 0, 255}, [4]uint8{0, 0, 0, 0}},
+		{"half-transparent black on transparent", [4]uint8{0, 0, 0, 200}, [4]uint8{255, 255, 255, 0}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			img := image.NewNRGBA(b)
+			for y := b.Min.Y; y < b.Max.Y; y++ {
+				for x := b.Min.X; x < b.Max.X; x++ {
+					c := tt.light
+					if code.ColorIndexAt(x, y) == 1 {
+						c = tt.dark
+					}
+					copy(img.Pix[img.PixOffset(x, y):], c[:])
+				}
+			}
+			// The fast paths agree with the generic one (composite over white).
+			generic, fast, fastRGBA := toGray(struct{ image.Image }{img}), toGray(img), toGray(rgbaOf(img))
+			for i := range generic.pix {
+				require.InDelta(t, generic.pix[i], fast.pix[i], 1)
+				require.InDelta(t, generic.pix[i], fastRGBA.pix[i], 1)
+			}
+			for _, im := range []image.Image{img, rgbaOf(img)} {
+				data, _, err := degrade.PNGFile(im)
+				require.NoError(t, err)
+				got, err := Decode([][]byte{data}, nil)
+				require.NoError(t, err)
+				assert.Equal(t, text, got)
+			}
+		})
+	}
+}
+
+func rgbaOf(src image.Image) *image.RGBA {
+	out := image.NewRGBA(src.Bounds())
+	draw.Draw(out, out.Rect, src, src.Bounds().Min, draw.Src)
+	return out
+}
