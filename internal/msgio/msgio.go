@@ -198,6 +198,10 @@ func Read(env *cli.Env, args []string) (*Input, error) {
 		}
 	}
 	text, err := qr.Decode(datas, wire.IsBase45Message)
+	var ie *qr.ImageError
+	if errors.As(err, &ie) && ie.Index >= 1 && ie.Index <= len(args) {
+		return nil, fmt.Errorf("reading image %s: %w", args[ie.Index-1], ie.Err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("reading QR codes from %s: %w", source, err)
 	}
