@@ -99,3 +99,45 @@ func TestOutsiderVerifiesReceiptWithOpenSSL(t *testing.T) {
 	}
 	assert.GreaterOrEqual(t, checked, 6)
 }
+
+// TestPythonVerifierAgrees runs doc/examples/verify_receipt.py — a
+// verifier written from SPEC.md with Python's standard library and the
+// openssl command — over the receipt vectors signed for the current issuer
+// key, and checks it reaches the same verdict as Airlock.
+func TestPythonVerifierAgrees(t *testing.T) {
+	python, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("python3 not installed")
+	}
+	if _, err := exec.LookPath("openssl"); err != nil {
+		t.Skip("openssl not installed")
+	}
+	covered := map[string]string{ // expect → what the script prints
+		"success": "", "bad signature": "bad signature", "wrong key": "bad signature",
+		"unknown key": "unknown key", "expired": "expired", "not yet valid": "not yet valid",
+	}
+	checked := 0
+	for _, v := range loadAll(t) {
+		want, ok := covered[v.Expect()]
+		label := v.Header["verify-as"]
+		if !ok || !strings.Contains(label, "receipt") || strings.Contains(v.Name, "old-key") || strings.Contains(v.Name, "-as-") {
+			continue
+		}
+		file := filepath.Join(dir, v.Name)
+		cmd := exec.Command(python, "../../doc/examples/verify_receipt.py", filepath.Join(dir, "issuer.pub"), "-", "--now", v.Header["now"])
+		data, err := os.ReadFile(file)
+		require.NoError(t, err)
+		_, armored, _ := strings.Cut(string(data), "\n\n")
+		cmd.Stdin = strings.NewReader(armored)
+		out, err := cmd.CombinedOutput()
+		if want == "" {
+			assert.NoError(t, err, "%s: %s", v.Name, out)
+			assert.Contains(t, string(out), `"lease_id": "3f9a12c07b4e"`, v.Name)
+		} else {
+			assert.Error(t, err, "%s: %s", v.Name, out)
+			assert.Contains(t, string(out), "refused: "+want, v.Name)
+		}
+		checked++
+	}
+	assert.GreaterOrEqual(t, checked, 10)
+}
