@@ -92,8 +92,8 @@ func (r *results) median(prefix, unit string) (float64, bool) {
 // figure is one headline number with its goal.
 type figure struct {
 	name, value, goal string
-	ok              bool
-	known           bool
+	ok                bool
+	known             bool
 }
 
 func figures(r *results) []figure {
