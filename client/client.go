@@ -49,6 +49,9 @@ func Open(dir string, opts ...Option) (*Client, error) {
 // Home is the directory the client reads.
 func (c *Client) Home() string { return c.b.dir }
 
+// Product is the product name whose salt the home's fingerprint uses.
+func (c *Client) Product() string { return c.snap.Load().st.Product }
+
 // Entitlement is a feature licensed here and now.
 type Entitlement struct {
 	Feature   string

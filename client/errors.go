@@ -18,7 +18,7 @@ var (
 	// (*NotInitialisedError).
 	ErrNotInitialised = errors.New("airlock is not initialised here")
 	// ErrAlreadyInitialised: Init on a home that has a state.
-	ErrAlreadyInitialised = errors.New("airlock is already initialised here")
+	ErrAlreadyInitialised = errors.New("airlock is already initialised")
 	// ErrStateTampered: the state record's seal does not verify, or its
 	// content contradicts itself (*TamperError).
 	ErrStateTampered = errors.New("state record tampered with")

@@ -9,6 +9,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/airlock-dev/airlock/client"
 	"github.com/airlock-dev/airlock/fingerprint"
 	"github.com/airlock-dev/airlock/internal/cli"
 )
@@ -19,14 +20,16 @@ var (
 	fingerprintDetect  = fingerprint.Detect
 )
 
-// defaultProduct salts the fingerprint when no product is named.
+// defaultProduct salts the fingerprint when no product is named and no
+// home is set up.
 const defaultProduct = "airlock"
 
 // fingerprintCommand is "airlock fingerprint".
-func fingerprintCommand() *cli.Command {
+func fingerprintCommand(a *app) *cli.Command {
 	var (
 		asJSON  bool
 		product string
+		hf      homeFlag
 	)
 	return &cli.Command{
 		Name:    "fingerprint",
@@ -39,9 +42,10 @@ never the raw value. Then a short summary code to compare by eye or read
 over the phone, and what was seen of virtual machines and containers.
 
 The hashes are salted with the product name, so two products on one
-machine see unrelated values. A client set up with 'airlock init' uses its
-own product; --product shows the fingerprint under another name (the
-default is "airlock").
+machine see unrelated values. With a home set up by 'airlock init' they
+are salted as that home's requests and checks salt them; --product shows
+the fingerprint under another name (without a home the default is
+"airlock").
 
 A lease keeps working while enough components still match: by default all
 but one, so a replaced network card or a renamed host is tolerated and a
@@ -53,14 +57,23 @@ copy of the client state to another machine is not.`,
 		},
 		Flags: func(fs *flag.FlagSet) {
 			fs.BoolVar(&asJSON, "json", false, "print JSON")
-			fs.StringVar(&product, "product", defaultProduct, "product `NAME` whose salt to use")
+			fs.StringVar(&product, "product", "", "product `NAME` whose salt to use (default: the home's, else \""+defaultProduct+"\")")
+			hf.register(fs)
 		},
 		Run: func(env *cli.Env, fs *flag.FlagSet, args []string) error {
 			if len(args) > 0 {
 				return cli.WithHint(cli.Usagef("unexpected argument %q", args[0]), "airlock fingerprint takes no arguments")
 			}
-			if product == "" {
+			given := false
+			fs.Visit(func(f *flag.Flag) { given = given || f.Name == "product" })
+			if given && product == "" {
 				return cli.WithHint(cli.Usagef("--product must not be empty"), "name the product, or leave --product out")
+			}
+			if product == "" {
+				var err error
+				if product, err = a.homeProduct(env, &hf); err != nil {
+					return err
+				}
 			}
 			cs, err := fingerprintCollect()
 			if errors.Is(err, fingerprint.ErrNoComponents) {
@@ -79,6 +92,19 @@ copy of the client state to another machine is not.`,
 			return r.writeText(env.Stdout)
 		},
 	}
+}
+
+// homeProduct is the product of the home, or defaultProduct when there is
+// no home yet.
+func (a *app) homeProduct(env *cli.Env, hf *homeFlag) (string, error) {
+	c, err := a.openClient(env, hf)
+	if errors.Is(err, client.ErrNotInitialised) {
+		return defaultProduct, nil
+	}
+	if err != nil {
+		return "", err
+	}
+	return c.Product(), nil
 }
 
 // fingerprintReport is what "airlock fingerprint" prints.
