@@ -1,0 +1,185 @@
+// Package sqlite is the station's default storage: one SQLite file, opened
+// with the pure-Go driver modernc.org/sqlite (so stations cross-compile for
+// Windows without cgo).
+//
+// Every connection runs in WAL mode with synchronous=FULL (a commit is on
+// disk when it returns), foreign keys on, and a busy timeout, so several
+// station processes can share one database file. Write transactions begin
+// with BEGIN IMMEDIATE: they take the write lock at once, so two writers
+// never both read and then collide at commit. Within one process writers
+// also queue on a mutex, so only one connection at a time waits for the
+// lock. The schema is created and upgraded by embedded migrations, recorded
+// in the schema_version table.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	msqlite "modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/airlock-dev/airlock/station"
+)
+
+// DefaultBusyTimeout is how long a connection waits for another process's
+// write lock before giving up.
+const DefaultBusyTimeout = 30 * time.Second
+
+// Options tune Open.
+type Options struct {
+	// Create makes the database file when it does not exist. Without it a
+	// missing file is an error wrapping fs.ErrNotExist.
+	Create bool
+	// BusyTimeout is how long to wait for the write lock; 0 means
+	// DefaultBusyTimeout.
+	BusyTimeout time.Duration
+}
+
+// Store is a station.Store on one SQLite file.
+type Store struct {
+	db    *sql.DB
+	path  string
+	wmu   sync.Mutex // one writer at a time in this process
+	stmts map[string]*sql.Stmt
+}
+
+var _ station.Store = (*Store)(nil)
+
+// DSN is the driver data source name for path with the station's pragmas:
+// WAL, synchronous=FULL, foreign keys, the busy timeout, and BEGIN
+// IMMEDIATE for write transactions.
+func DSN(path string, busy time.Duration) string {
+	if busy <= 0 {
+		busy = DefaultBusyTimeout
+	}
+	return path + "?_pragma=busy_timeout(" + fmt.Sprint(busy.Milliseconds()) + ")" +
+		"&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)&_txlock=immediate"
+}
+
+// Open opens (or with opts.Create, creates) the database at path and
+// brings its schema up to date.
+func Open(path string, opts Options) (*Store, error) {
+	if strings.ContainsAny(path, "?#") || path == "" || strings.HasPrefix(path, "file:") {
+		return nil, fmt.Errorf("database path %q: must be a file name without '?' or '#'", path)
+	}
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) && !opts.Create {
+		return nil, fmt.Errorf("database %q does not exist: %w", path, fs.ErrNotExist)
+	}
+	db, err := sql.Open("sqlite", DSN(path, opts.BusyTimeout))
+	if err != nil {
+		return nil, fmt.Errorf("opening database %q: %w", path, err)
+	}
+	db.SetMaxOpenConns(8)
+	db.SetMaxIdleConns(8)
+	db.SetConnMaxIdleTime(0)
+	s := &Store{db: db, path: path}
+	if err := s.migrate(context.Background()); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("database %q: %w", path, err)
+	}
+	if err := s.prepare(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("database %q: %w", path, err)
+	}
+	return s, nil
+}
+
+// Path is the database file.
+func (s *Store) Path() string { return s.path }
+
+// DB is the underlying handle, for tests and diagnostics (PRAGMA
+// integrity_check). Never write through it.
+func (s *Store) DB() *sql.DB { return s.db }
+
+// Close closes the database.
+func (s *Store) Close() error {
+	for _, st := range s.stmts {
+		st.Close()
+	}
+	return s.db.Close()
+}
+
+// IntegrityCheck runs PRAGMA integrity_check and returns its report ("ok"
+// when the file is sound).
+func (s *Store) IntegrityCheck(ctx context.Context) (string, error) {
+	rows, err := s.db.QueryContext(ctx, "PRAGMA integrity_check")
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	var lines []string
+	for rows.Next() {
+		var l string
+		if err := rows.Scan(&l); err != nil {
+			return "", err
+		}
+		lines = append(lines, l)
+	}
+	return strings.Join(lines, "\n"), rows.Err()
+}
+
+// maxBusyRetries is how often Update starts over when the database stays
+// locked past the busy timeout.
+const maxBusyRetries = 3
+
+// Update runs fn in a write transaction (BEGIN IMMEDIATE) and commits it.
+func (s *Store) Update(ctx context.Context, fn func(station.Tx) error) error {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	var err error
+	for range maxBusyRetries {
+		err = s.run(ctx, false, fn)
+		if !isBusy(err) {
+			return err
+		}
+	}
+	return fmt.Errorf("database is locked by another process: %w", err)
+}
+
+// View runs fn in a read transaction: one snapshot, no write lock.
+func (s *Store) View(ctx context.Context, fn func(station.Tx) error) error {
+	return s.run(ctx, true, fn)
+}
+
+func (s *Store) run(ctx context.Context, readOnly bool, fn func(station.Tx) error) error {
+	sqlTx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: readOnly})
+	if err != nil {
+		return fmt.Errorf("beginning a transaction: %w", err)
+	}
+	t := &tx{ctx: ctx, tx: sqlTx, s: s}
+	if err := fn(t); err != nil {
+		sqlTx.Rollback()
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("committing: %w", err)
+	}
+	return nil
+}
+
+func sqliteCode(err error) int {
+	var e *msqlite.Error
+	if errors.As(err, &e) {
+		return e.Code()
+	}
+	return 0
+}
+
+func isBusy(err error) bool {
+	c := sqliteCode(err)
+	return c&0xff == sqlite3.SQLITE_BUSY || c&0xff == sqlite3.SQLITE_LOCKED
+}
+
+func isUnique(err error) bool {
+	c := sqliteCode(err)
+	return c == sqlite3.SQLITE_CONSTRAINT_UNIQUE || c == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY ||
+		(c&0xff == sqlite3.SQLITE_CONSTRAINT && strings.Contains(err.Error(), "UNIQUE constraint failed"))
+}
