@@ -58,6 +58,14 @@ func (h *Home) Apply(data []byte, now time.Time) (*Applied, error) {
 	switch r.Type {
 	case wire.ActivationReceipt:
 		if s.pending(*r.RequestHash, "activation") < 0 {
+			// Say the more useful thing when the request was answered
+			// before: the lease is installed with a newer receipt, or ended.
+			switch {
+			case inst != nil && r.Serial <= inst.r.Serial:
+				return nil, &SerialError{Type: r.Type, Lease: id, Got: r.Serial, Have: inst.r.Serial}
+			case ended != nil:
+				return nil, ended.endedError(id)
+			}
 			return nil, &NotPendingError{Type: r.Type, Hash: *r.RequestHash}
 		}
 	case wire.RefreshReceipt, wire.RevocationReceipt:

@@ -188,13 +188,22 @@ func (e *ClockError) Error() string {
 
 func (e *ClockError) Unwrap() error { return ErrClockTampered }
 
-// roundDur prints a duration to the minute: "25h0m", "8760h0m".
+// roundDur prints a duration to the minute, for people: "45m", "25h",
+// "1h30m", "365 days".
 func roundDur(d time.Duration) string {
-	s := d.Round(time.Minute).String()
-	if len(s) > 2 && s[len(s)-2:] == "0s" {
-		s = s[:len(s)-2]
+	d = d.Round(time.Minute)
+	days, h, m := d/(24*time.Hour), d%(24*time.Hour)/time.Hour, d%time.Hour/time.Minute
+	switch {
+	case d >= 48*time.Hour && h == 0:
+		return fmt.Sprintf("%d days", days)
+	case d >= 48*time.Hour:
+		return fmt.Sprintf("%d days %dh", days, h)
+	case m == 0:
+		return fmt.Sprintf("%dh", d/time.Hour)
+	case d < time.Hour:
+		return fmt.Sprintf("%dm", m)
 	}
-	return s
+	return fmt.Sprintf("%dh%dm", d/time.Hour, m)
 }
 
 // MachineError is a lease or receipt bound to another device key or
