@@ -3,6 +3,7 @@ package station_test
 import (
 	"context"
 	"crypto/sha256"
+	"fmt"
 	"path/filepath"
 	"testing"
 	"time"
@@ -174,3 +175,7 @@ func (f *fixture) count(query string, args ...any) int {
 	require.NoError(f.t, f.store.DB().QueryRow(query, args...).Scan(&n))
 	return n
 }
+
+type responseReceipt = response.Receipt
+
+func sprintf(format string, args ...any) string { return fmt.Sprintf(format, args...) }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/airlock-dev/airlock/request"
@@ -53,7 +54,7 @@ func badRequest(err error) error {
 	var te *wire.TypeError
 	if errors.As(err, &te) && te.Got.Valid() && !te.Got.IsRequest() {
 		return &Refusal{Rule: ErrBadRequest, Cause: err,
-			Reason: fmt.Sprintf("invalid request: this is a %s, not a request", te.Got),
+			Reason: fmt.Sprintf("invalid request: this is %s, not a request", withArticle(te.Got.String())),
 			Help:   "give issue the request file the offline machine wrote (airlock request, refresh or return)"}
 	}
 	return &Refusal{Rule: ErrBadRequest, Cause: err, Reason: fmt.Sprintf("invalid request: %v", err),
@@ -243,4 +244,12 @@ func sweep(tx Tx, led *ledger, licenseID uint64, now time.Time) (int, error) {
 		}
 	}
 	return len(leases), nil
+}
+
+// withArticle puts "a" or "an" before s.
+func withArticle(s string) string {
+	if s != "" && strings.ContainsRune("aeiou", rune(s[0])) {
+		return "an " + s
+	}
+	return "a " + s
 }
