@@ -209,5 +209,3 @@ func TestClockBehindIsReported(t *testing.T) {
 	res, _ := f.issue(req, t0)
 	assert.Equal(t, 3*time.Hour, res.ClockBehind)
 }
-
-
