@@ -20,7 +20,7 @@ var t0 = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 // machine is one offline machine: a home, its hardware, and the station
 // that answers it.
 type machine struct {
-	t       *testing.T
+	t       testing.TB
 	dir     string
 	station *clienttest.Station
 	parts   []fingerprint.Component
@@ -28,7 +28,7 @@ type machine struct {
 
 // newMachine sets up a home on a made-up machine called name, trusting
 // station, at t0.
-func newMachine(t *testing.T, name string, station *clienttest.Station) *machine {
+func newMachine(t testing.TB, name string, station *clienttest.Station) *machine {
 	t.Helper()
 	m := &machine{t: t, dir: filepath.Join(t.TempDir(), "home"), station: station, parts: clienttest.Machine(name)}
 	require.NoError(t, client.Init(m.dir, station.Public(), "acme", "cad", t0, m.opts()...))
