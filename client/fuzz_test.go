@@ -120,4 +120,3 @@ func checkParsed(t *testing.T, data []byte, st *record.State, err error) {
 		t.Fatalf("round trip differs:\n in: %q\nout: %q", data, again)
 	}
 }
-
