@@ -38,14 +38,11 @@ func (s *Station) activate(ctx context.Context, data []byte, info *request.Info,
 }
 
 func (s *Station) activateTx(tx Tx, data []byte, hash wire.RequestHash, a *request.Activation, now time.Time) (*Result, error) {
-	if r, err := replay(tx, hash); err != nil || r != nil {
+	device := a.DeviceKey.Bytes()
+	if r, err := answered(tx, device, a.Header, hash); err != nil || r != nil {
 		return r, err
 	}
 	if err := s.checkAge(a.Header, now); err != nil {
-		return nil, err
-	}
-	device := a.DeviceKey.Bytes()
-	if err := checkNonce(tx, device, a.Header); err != nil {
 		return nil, err
 	}
 	lic, err := tx.LicenseByKey(a.LicenseKey)
@@ -105,8 +102,8 @@ func (s *Station) activateTx(tx Tx, data []byte, hash wire.RequestHash, a *reque
 		return nil, err
 	}
 	req := &StoredRequest{Hash: hash, Type: wire.ActivationRequest, DeviceKey: device, Nonce: a.Nonce, Time: a.Time,
-		Received: now, LeaseID: lease.ID, Serial: 1, Data: data}
-	if err := record(tx, led, EventLeaseActivate, lease, wire.ActivationReceipt, receipt, req, now); err != nil {
+		Received: now, LeaseID: lease.ID, Serial: 1}
+	if err := record(tx, led, EventLeaseActivate, lease, wire.ActivationReceipt, receipt, req, data, now); err != nil {
 		return nil, err
 	}
 	usage.Active++

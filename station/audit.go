@@ -1,6 +1,7 @@
 package station
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/json"
@@ -10,6 +11,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/airlock-dev/airlock/request"
 )
 
 // ErrLedgerBroken is wrapped by the error of an audit that found a problem.
@@ -34,7 +37,7 @@ type AuditReport struct {
 	Head     Entry  // the last entry
 	Leases   int    // lease rows checked against the ledger
 	Licenses int    // license rows checked
-	Receipts int    // stored receipts checked
+	Receipts int    // receipts in the ledger
 	// FirstBroken is the first entry whose hash or link does not hold; 0
 	// when the chain is whole.
 	FirstBroken uint64
@@ -58,10 +61,10 @@ func (r *AuditReport) Err() error {
 		Help: "the database was changed outside airlock-station or damaged; restore the newest good backup"}
 }
 
-// Audit checks the ledger's hash chain from the first entry, then checks
-// the tables against it: every lease and license row must equal the record
-// in the last ledger entry that changed it, and every stored receipt must
-// be the one its ledger entry names.
+// Audit checks the ledger's hash chain from the first entry (which covers
+// every request answered and receipt issued, as they are in the entries),
+// then checks the tables against it: every lease and license row must equal
+// the record in the last ledger entry that changed it.
 func (s *Station) Audit(ctx context.Context) (*AuditReport, error) {
 	rep := &AuditReport{}
 	err := s.store.View(ctx, func(tx Tx) error {
@@ -81,8 +84,8 @@ type auditor struct {
 	rep      *AuditReport
 	prev     Entry
 	leases   map[string]ledgerState // lease ID → its last record
+	requests map[[16]byte]uint64    // request hash → the entry that answered it
 	licenses map[uint64]ledgerState
-	receipts map[uint64]string // ledger seq → receipt SHA-256 hex
 }
 
 type ledgerState struct {
@@ -91,7 +94,7 @@ type ledgerState struct {
 }
 
 func newAuditor(rep *AuditReport) *auditor {
-	return &auditor{rep: rep, leases: map[string]ledgerState{}, licenses: map[uint64]ledgerState{}, receipts: map[uint64]string{}}
+	return &auditor{rep: rep, leases: map[string]ledgerState{}, licenses: map[uint64]ledgerState{}, requests: map[[16]byte]uint64{}}
 }
 
 func (a *auditor) problem(seq uint64, format string, args ...any) {
@@ -122,7 +125,8 @@ func (a *auditor) entry(e Entry) error {
 	case strings.HasPrefix(e.Kind, "lease."):
 		var body struct {
 			Lease   json.RawMessage `json:"lease"`
-			Receipt string          `json:"receipt"`
+			Receipt []byte          `json:"receipt"`
+			Request []byte          `json:"request"`
 		}
 		var id struct {
 			ID string `json:"id"`
@@ -132,8 +136,11 @@ func (a *auditor) entry(e Entry) error {
 			return nil
 		}
 		a.leases[id.ID] = ledgerState{seq: e.Seq, digest: sha256.Sum256(body.Lease)}
-		if body.Receipt != "" {
-			a.receipts[e.Seq] = body.Receipt
+		if len(body.Receipt) > 0 {
+			a.rep.Receipts++
+		}
+		if len(body.Request) > 0 {
+			a.requests[request.Hash(body.Request)] = e.Seq
 		}
 	case strings.HasPrefix(e.Kind, "license."):
 		var body struct {
@@ -194,12 +201,22 @@ func (a *auditor) tables(tx Tx) error {
 	for _, id := range slices.Sorted(maps.Keys(a.licenses)) {
 		a.problem(a.licenses[id].seq, "records license %d, which is not in the database", id)
 	}
-	return tx.Receipts(func(r *StoredReceipt) error {
-		a.rep.Receipts++
-		want, ok := a.receipts[r.LedgerSeq]
-		if !ok || want != sha256Hex(r.Data) {
-			a.problem(r.LedgerSeq, "the stored %s for lease %s (serial %d) is not the one this entry recorded", r.Type, r.LeaseID, r.Serial)
+	err = tx.Requests(func(r *StoredRequest) error {
+		seq, ok := a.requests[r.Hash]
+		switch {
+		case !ok:
+			a.problem(r.LedgerSeq, "request %s is recorded as answered, but no ledger entry holds it", r.Hash)
+		case seq != r.LedgerSeq:
+			a.problem(seq, "request %s is recorded as answered by entry %d, but this entry holds it", r.Hash, r.LedgerSeq)
 		}
+		delete(a.requests, r.Hash)
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	for _, h := range slices.SortedFunc(maps.Keys(a.requests), func(x, y [16]byte) int { return bytes.Compare(x[:], y[:]) }) {
+		a.problem(a.requests[h], "holds request %x, which is missing from the answered requests (it could be answered again)", h)
+	}
+	return nil
 }

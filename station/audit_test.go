@@ -71,8 +71,10 @@ func TestAuditFindsTampering(t *testing.T) {
 			want: "lease %s in the database differs from this entry, the last that changed it"},
 		{name: "license row", tamper: "UPDATE licenses SET seats = 50",
 			want: "ledger check failed: entry 2: license 1 in the database differs from this entry, the last that changed it"},
-		{name: "receipt", tamper: "UPDATE receipts SET data = data || x'00'",
-			want: "is not the one this entry recorded"},
+		{name: "answered request forgotten", tamper: "DELETE FROM requests WHERE type = 2",
+			want: "ledger check failed: entry 4: holds request"},
+		{name: "answered request moved", tamper: "UPDATE requests SET ledger_seq = 4 WHERE type = 1",
+			want: "ledger check failed: entry 3: request"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -123,7 +125,7 @@ func TestKeyRotation(t *testing.T) {
 	require.NoError(t, err)
 	r2 := f.receipt(res.Receipt, t1, wire.RefreshReceipt)
 	assert.Equal(t, next.Public().ID(), r2.KeyID)
-	_, err = response.Verify(mustReceipt(t, f, r.LeaseID, 1), f.trust, t1, wire.ActivationReceipt)
+	_, err = response.Verify(mustReceipt(t, f, r.LedgerSeq), f.trust, t1, wire.ActivationReceipt)
 	assert.NoError(t, err)
 
 	// The other process still holds the old key: it is told, and signs nothing.
@@ -147,13 +149,14 @@ func TestKeyRotation(t *testing.T) {
 	f.ledgerLen()
 }
 
-func mustReceipt(t *testing.T, f *fixture, id wire.LeaseID, serial uint64) []byte {
+// mustReceipt reads the receipt ledger entry seq recorded.
+func mustReceipt(t *testing.T, f *fixture, seq uint64) []byte {
 	t.Helper()
 	var data []byte
 	require.NoError(t, f.store.View(ctx, func(tx station.Tx) error {
-		rc, err := tx.Receipt(id, serial)
+		e, err := tx.Entry(seq)
 		if err == nil {
-			data = rc.Data
+			data, _, _, err = station.EntryReceipt(e)
 		}
 		return err
 	}))

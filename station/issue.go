@@ -61,20 +61,32 @@ func badRequest(err error) error {
 		Help: "ask for the request file again, exactly as the offline machine wrote it; a changed byte breaks its signature"}
 }
 
-// replay returns the stored answer to the request with hash h, or nil.
-func replay(tx Tx, h wire.RequestHash) (*Result, error) {
-	r, err := tx.RequestByHash(h)
+// answered looks up the request a device key made with h's nonce. When
+// it is this very request (same hash) it returns the stored answer; when
+// it is another, the nonce was reused and it refuses.
+func answered(tx Tx, device []byte, hdr request.Header, hash wire.RequestHash) (*Result, error) {
+	prev, err := tx.Request(device, hdr.Nonce)
 	if errors.Is(err, ErrNotFound) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	rc, err := tx.Receipt(r.LeaseID, r.Serial)
-	if err != nil {
-		return nil, fmt.Errorf("receipt for answered request %s: %w", h, err)
+	if prev.Hash != hash {
+		return nil, refuse(ErrNonceReused,
+			"make a new request on the offline machine; every request gets a fresh nonce, so a copied or altered one is refused",
+			"nonce already used: this device key used nonce %x for another request, answered %s (lease %s)",
+			hdr.Nonce, Stamp(prev.Received), prev.LeaseID)
 	}
-	lease, err := tx.Lease(r.LeaseID)
+	e, err := tx.Entry(prev.LedgerSeq)
+	if err != nil {
+		return nil, fmt.Errorf("the answer to request %s: %w", hash, err)
+	}
+	receipt, t, _, err := EntryReceipt(e)
+	if err != nil {
+		return nil, err
+	}
+	lease, err := tx.Lease(prev.LeaseID)
 	if err != nil {
 		return nil, err
 	}
@@ -82,7 +94,7 @@ func replay(tx Tx, h wire.RequestHash) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Result{Type: rc.Type, Receipt: rc.Data, Lease: lease, License: lic, Replayed: true}, nil
+	return &Result{Type: t, Receipt: receipt, Lease: lease, License: lic, Replayed: true}, nil
 }
 
 // checkAge applies the request window of the station's settings.
@@ -101,21 +113,6 @@ func (s *Station) checkAge(h request.Header, now time.Time) error {
 			Stamp(h.Time), HumanDuration(ahead), HumanDuration(st.MaxRequestAhead))
 	}
 	return nil
-}
-
-// checkNonce refuses a nonce the device key used for another request.
-func checkNonce(tx Tx, device []byte, h request.Header) error {
-	prev, err := tx.RequestByNonce(device, h.Nonce)
-	if errors.Is(err, ErrNotFound) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	return refuse(ErrNonceReused,
-		"make a new request on the offline machine; every request gets a fresh nonce, so a copied or altered one is refused",
-		"nonce already used: this device key used nonce %x for another request, answered %s (lease %s)",
-		h.Nonce, Stamp(prev.Received), prev.LeaseID)
 }
 
 // usable refuses a license that is revoked, past its term, or not for
@@ -201,28 +198,20 @@ func endedWindow(lease *Lease, now time.Time) time.Time {
 	return now.Add(-time.Second)
 }
 
-// record stores a lease change with its receipt and request, and appends
-// the ledger entry. lease.LedgerSeq must already be led.next().
-func record(tx Tx, led *ledger, kind string, lease *Lease, t wire.Type, receipt []byte, req *StoredRequest, now time.Time) error {
-	body := leaseEvent{}
+// record stores a lease change with its request, and appends the ledger
+// entry holding the request and receipt. lease.LedgerSeq must already be
+// led.next() when there is a receipt.
+func record(tx Tx, led *ledger, kind string, lease *Lease, t wire.Type, receipt []byte, req *StoredRequest, reqData []byte, now time.Time) error {
+	body := leaseEvent{Lease: leaseSnapshot(lease), Request: reqData, Receipt: receipt}
 	if receipt != nil {
-		rc := &StoredReceipt{LeaseID: lease.ID, Serial: lease.Serial, Type: t, LedgerSeq: led.next(), Issued: now, Data: receipt}
-		if req != nil {
-			h := req.Hash
-			rc.RequestHash = &h
-		}
-		if err := tx.AddReceipt(rc); err != nil {
-			return err
-		}
-		body.Receipt, body.ReceiptType = sha256Hex(receipt), t
+		body.ReceiptType = t
 	}
 	if req != nil {
+		req.LedgerSeq = led.next()
 		if err := tx.AddRequest(req); err != nil {
 			return err
 		}
-		body.Request = req.Hash.String()
 	}
-	body.Lease = leaseSnapshot(lease)
 	_, err := led.append(kind, now, body)
 	return err
 }
@@ -239,7 +228,7 @@ func sweep(tx Tx, led *ledger, licenseID uint64, now time.Time) (int, error) {
 		if err := tx.UpdateLease(l); err != nil {
 			return 0, err
 		}
-		if err := record(tx, led, EventLeaseExpire, l, 0, nil, nil, now); err != nil {
+		if err := record(tx, led, EventLeaseExpire, l, 0, nil, nil, nil, now); err != nil {
 			return 0, err
 		}
 	}

@@ -12,17 +12,11 @@ import (
 )
 
 // leaseRequest answers a refresh or return request. A read transaction
-// finds the lease's device key (or the stored answer), the signature is
-// checked outside any lock, and a write transaction checks everything
-// again and makes the change.
+// finds the lease's device key, the signature is checked outside any lock,
+// and a write transaction checks everything again and makes the change.
 func (s *Station) leaseRequest(ctx context.Context, data []byte, info *request.Info, now time.Time) (*Result, error) {
-	var res *Result
 	var device crypto.PublicKey
 	err := s.store.View(ctx, func(tx Tx) error {
-		var err error
-		if res, err = replay(tx, info.Hash); err != nil || res != nil {
-			return err
-		}
 		lease, err := findLease(tx, info)
 		if err != nil {
 			return err
@@ -30,8 +24,8 @@ func (s *Station) leaseRequest(ctx context.Context, data []byte, info *request.I
 		device = lease.DeviceKey
 		return nil
 	})
-	if err != nil || res != nil {
-		return res, err
+	if err != nil {
+		return nil, err
 	}
 	var hdr request.Header
 	var meters map[string]uint64
@@ -49,11 +43,8 @@ func (s *Station) leaseRequest(ctx context.Context, data []byte, info *request.I
 		}
 		hdr, meters = r.Header, r.Meters
 	}
+	var res *Result
 	err = s.store.Update(ctx, func(tx Tx) error {
-		var err error
-		if res, err = replay(tx, info.Hash); err != nil || res != nil {
-			return err
-		}
 		lease, err := findLease(tx, info)
 		if err != nil {
 			return err
@@ -61,18 +52,18 @@ func (s *Station) leaseRequest(ctx context.Context, data []byte, info *request.I
 		if !lease.DeviceKey.Equal(device) {
 			return errors.New("lease device key changed during the request") // cannot happen: it is never updated
 		}
+		if res, err = answered(tx, device.Bytes(), hdr, info.Hash); err != nil || res != nil {
+			return err
+		}
 		if err := s.checkAge(hdr, now); err != nil {
 			return err
 		}
-		if err := checkNonce(tx, device.Bytes(), hdr); err != nil {
-			return err
-		}
 		req := &StoredRequest{Hash: info.Hash, Type: info.Type, DeviceKey: device.Bytes(), Nonce: hdr.Nonce,
-			Time: hdr.Time, Received: now, LeaseID: lease.ID, Data: data}
+			Time: hdr.Time, Received: now, LeaseID: lease.ID}
 		if info.Type == wire.RefreshRequest {
-			res, err = s.refreshTx(tx, lease, info, req, asked, meters, now)
+			res, err = s.refreshTx(tx, lease, info, req, data, asked, meters, now)
 		} else {
-			res, err = s.returnTx(tx, lease, info, req, meters, now)
+			res, err = s.returnTx(tx, lease, req, data, meters, now)
 		}
 		if res != nil {
 			res.ClockBehind = hdr.ClockBehind()
@@ -138,7 +129,7 @@ func ended(lease *Lease, now time.Time, help string) error {
 	return refuse(ErrLeaseEnded, help, "lease ended: lease %s was %s %s", lease.ID, st, Stamp(when))
 }
 
-func (s *Station) refreshTx(tx Tx, lease *Lease, info *request.Info, req *StoredRequest, asked time.Duration, meters map[string]uint64, now time.Time) (*Result, error) {
+func (s *Station) refreshTx(tx Tx, lease *Lease, info *request.Info, req *StoredRequest, data []byte, asked time.Duration, meters map[string]uint64, now time.Time) (*Result, error) {
 	if !lease.ActiveAt(now) {
 		return nil, ended(lease, now, "make a new activation request on the machine (airlock request)")
 	}
@@ -185,7 +176,7 @@ func (s *Station) refreshTx(tx Tx, lease *Lease, info *request.Info, req *Stored
 		return nil, err
 	}
 	req.Serial = lease.Serial
-	if err := record(tx, led, EventLeaseRefresh, lease, wire.RefreshReceipt, receipt, req, now); err != nil {
+	if err := record(tx, led, EventLeaseRefresh, lease, wire.RefreshReceipt, receipt, req, data, now); err != nil {
 		return nil, err
 	}
 	return &Result{Type: wire.RefreshReceipt, Receipt: receipt, Lease: lease, License: lic}, nil
@@ -207,7 +198,7 @@ func keptFeatures(lic *License, features []string) ([]string, map[string]uint64,
 	return grant(lic, kept)
 }
 
-func (s *Station) returnTx(tx Tx, lease *Lease, info *request.Info, req *StoredRequest, meters map[string]uint64, now time.Time) (*Result, error) {
+func (s *Station) returnTx(tx Tx, lease *Lease, req *StoredRequest, data []byte, meters map[string]uint64, now time.Time) (*Result, error) {
 	if !lease.ActiveAt(now) {
 		return nil, ended(lease, now, "nothing to return: the seat is already free")
 	}
@@ -241,7 +232,7 @@ func (s *Station) returnTx(tx Tx, lease *Lease, info *request.Info, req *StoredR
 		return nil, err
 	}
 	req.Serial = lease.Serial
-	if err := record(tx, led, EventLeaseReturn, lease, wire.DeactivationReceipt, receipt, req, now); err != nil {
+	if err := record(tx, led, EventLeaseReturn, lease, wire.DeactivationReceipt, receipt, req, data, now); err != nil {
 		return nil, err
 	}
 	usage, err := tx.Usage(lic.ID, now)

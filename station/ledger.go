@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/airlock-dev/airlock/wire"
@@ -150,6 +151,7 @@ type leaseRecord struct {
 	Issued      int64             `json:"issued"`
 	Expires     int64             `json:"expires"`
 	Serial      uint64            `json:"serial"`
+	LedgerSeq   uint64            `json:"ledger_seq"`
 	Status      Status            `json:"status"`
 	Ended       int64             `json:"ended,omitempty"`
 	Meters      map[string]uint64 `json:"meters,omitempty"`
@@ -161,20 +163,30 @@ func leaseSnapshot(l *Lease) leaseRecord {
 	return leaseRecord{
 		ID: l.ID.String(), License: l.LicenseID, DeviceKey: l.DeviceKey.String(), Fingerprint: hex.EncodeToString(fp),
 		Threshold: l.Threshold, User: l.User, Host: l.Host, Features: l.Features, Limits: l.Limits,
-		Issued: l.Issued.Unix(), Expires: l.Expires.Unix(), Serial: l.Serial, Status: l.Status,
+		Issued: l.Issued.Unix(), Expires: l.Expires.Unix(), Serial: l.Serial, LedgerSeq: l.LedgerSeq, Status: l.Status,
 		Ended: unixOrZero(l.Ended), Meters: l.Meters, RequestHash: l.RequestHash.String(),
 	}
 }
 
-// leaseEvent is the body of every lease.* entry.
+// leaseEvent is the body of every lease.* entry. The request and receipt
+// are the messages' binary bytes (base64 in the JSON), so the chain covers
+// every receipt the station ever issued.
 type leaseEvent struct {
-	Lease leaseRecord `json:"lease"`
-	// Request is the hash of the request answered, if any.
-	Request string `json:"request,omitempty"`
-	// Receipt is the SHA-256 of the receipt issued, if any.
-	Receipt string `json:"receipt,omitempty"`
-	// ReceiptType is the receipt's type code.
-	ReceiptType wire.Type `json:"receipt_type,omitempty"`
+	Lease       leaseRecord `json:"lease"`
+	Request     []byte      `json:"request,omitempty"`
+	Receipt     []byte      `json:"receipt,omitempty"`
+	ReceiptType wire.Type   `json:"receipt_type,omitempty"`
+}
+
+// EntryReceipt returns the receipt an entry recorded, with its type and
+// lease; ErrNotFound when the entry recorded none.
+func EntryReceipt(e Entry) ([]byte, wire.Type, wire.LeaseID, error) {
+	var ev leaseEvent
+	if !strings.HasPrefix(e.Kind, "lease.") || json.Unmarshal(e.Body, &ev) != nil || len(ev.Receipt) == 0 {
+		return nil, 0, wire.LeaseID{}, fmt.Errorf("ledger entry %d (%s) holds no receipt: %w", e.Seq, e.Kind, ErrNotFound)
+	}
+	id, err := wire.ParseLeaseID(ev.Lease.ID)
+	return ev.Receipt, ev.ReceiptType, id, err
 }
 
 // licenseEvent is the body of every license.* entry.

@@ -189,28 +189,18 @@ func DefaultSettings() Settings {
 }
 
 // StoredRequest is a request the station answered, kept so the same bytes
-// get the same receipt and a nonce is never used twice.
+// get the same receipt and a device key never uses a nonce twice. The
+// request and receipt bytes are in the ledger entry LedgerSeq.
 type StoredRequest struct {
-	Hash      wire.RequestHash
-	Type      wire.Type
 	DeviceKey []byte // the key that signed it
 	Nonce     [8]byte
+	Hash      wire.RequestHash
+	Type      wire.Type
 	Time      time.Time // the machine's clock when it wrote the request
 	Received  time.Time // the station's clock when it answered
 	LeaseID   wire.LeaseID
 	Serial    uint64 // the serial of the receipt that answered it
-	Data      []byte // the request, binary
-}
-
-// StoredReceipt is a receipt the station issued.
-type StoredReceipt struct {
-	LeaseID     wire.LeaseID
-	Serial      uint64
-	Type        wire.Type
-	LedgerSeq   uint64
-	Issued      time.Time
-	RequestHash *wire.RequestHash
-	Data        []byte // the receipt, binary
+	LedgerSeq uint64 // the ledger entry that recorded the answer
 }
 
 // Usage is how many seats of a license are held at an instant.

@@ -79,7 +79,7 @@ func (s *Station) PushRefresh(ctx context.Context, id wire.LeaseID, p Push, now 
 		if err != nil {
 			return err
 		}
-		if err := record(tx, led, EventLeasePush, lease, wire.RefreshReceipt, receipt, nil, now); err != nil {
+		if err := record(tx, led, EventLeasePush, lease, wire.RefreshReceipt, receipt, nil, nil, now); err != nil {
 			return err
 		}
 		res = &Result{Type: wire.RefreshReceipt, Receipt: receipt, Lease: lease, License: lic}
@@ -146,7 +146,7 @@ func (s *Station) RevokeLicense(ctx context.Context, id uint64, now time.Time) (
 			if err != nil {
 				return err
 			}
-			if err := record(tx, led, EventLeaseRevoke, lease, wire.RevocationReceipt, receipt, nil, now); err != nil {
+			if err := record(tx, led, EventLeaseRevoke, lease, wire.RevocationReceipt, receipt, nil, nil, now); err != nil {
 				return err
 			}
 			rev.Receipts = append(rev.Receipts, &Result{Type: wire.RevocationReceipt, Receipt: receipt, Lease: lease, License: lic})

@@ -106,6 +106,7 @@ func multiMachine(leases []*Lease, now time.Time) []Warning {
 		if n := len(devices[u]); n >= 2 {
 			w := byUser[u]
 			w.Machines = n
+			slices.Sort(w.Hosts)
 			out = append(out, *w)
 		}
 	}

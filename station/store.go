@@ -74,22 +74,26 @@ type Tx interface {
 	// ActiveLeases returns the leases of a license holding a seat at now.
 	ActiveLeases(licenseID uint64, now time.Time) ([]*Lease, error)
 	// Leases calls fn for every lease that is active or ended at or after
-	// since (every lease when since is zero), oldest first.
+	// since (every lease when since is zero), oldest first; fn must not use
+	// the transaction.
 	Leases(since time.Time, fn func(*Lease) error) error
 
-	// RequestByHash and RequestByNonce find an answered request.
-	RequestByHash(h wire.RequestHash) (*StoredRequest, error)
-	RequestByNonce(deviceKey []byte, nonce [8]byte) (*StoredRequest, error)
+	// Request finds the answered request a device key made with a nonce.
+	Request(deviceKey []byte, nonce [8]byte) (*StoredRequest, error)
+	// AddRequest records an answered request; ErrDuplicate when the
+	// device key and nonce are already recorded.
 	AddRequest(r *StoredRequest) error
+	// Requests calls fn for every answered request; fn must not use the
+	// transaction.
+	Requests(fn func(*StoredRequest) error) error
 
-	AddReceipt(r *StoredReceipt) error
-	Receipt(id wire.LeaseID, serial uint64) (*StoredReceipt, error)
-	Receipts(fn func(*StoredReceipt) error) error
-
-	// LedgerHead is the newest entry; the zero Entry when the ledger is
-	// empty.
+	// LedgerHead is the newest entry (Seq, Time, Kind and Hash; the Body
+	// may be left out); the zero Entry when the ledger is empty.
 	LedgerHead() (Entry, error)
+	// Entry returns one whole entry.
+	Entry(seq uint64) (Entry, error)
 	AppendEntry(e Entry) error
-	// Entries calls fn for every entry from seq from on, in order.
+	// Entries calls fn for every entry from seq from on, in order; fn
+	// must not use the transaction.
 	Entries(from uint64, fn func(Entry) error) error
 }

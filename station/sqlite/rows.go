@@ -223,9 +223,9 @@ func (t *tx) Lease(id wire.LeaseID) (*station.Lease, error) {
 func (t *tx) Usage(licenseID uint64, now time.Time) (station.Usage, error) {
 	var u station.Usage
 	var next sql.NullInt64
-	err := t.queryRow("usage", now.Unix(), int64(licenseID)).Scan(&u.Active, &next, &u.Overdue)
+	err := t.queryRow("usage", int64(licenseID), now.Unix()).Scan(&u.Active, &next, &u.Overdue)
 	u.NextFree = fromNull(next)
-	return u, err
+	return u, notFound(err, fmt.Sprintf("license %d", licenseID))
 }
 
 func (t *tx) leases(name string, args ...any) ([]*station.Lease, error) {
@@ -273,80 +273,43 @@ func (t *tx) Leases(since time.Time, fn func(*station.Lease) error) error {
 func scanRequest(r scanner) (*station.StoredRequest, error) {
 	q := &station.StoredRequest{}
 	var hash, nonce []byte
-	var typ, reqTime, received, lease, serial int64
-	if err := r.Scan(&hash, &typ, &q.DeviceKey, &nonce, &reqTime, &received, &lease, &serial, &q.Data); err != nil {
+	var typ, reqTime, received, lease, serial, seq int64
+	if err := r.Scan(&q.DeviceKey, &nonce, &hash, &typ, &reqTime, &received, &lease, &serial, &seq); err != nil {
 		return nil, err
 	}
 	copy(q.Hash[:], hash)
 	copy(q.Nonce[:], nonce)
-	q.Type, q.Time, q.Received, q.LeaseID, q.Serial = wire.Type(typ), unix(reqTime), unix(received), leaseIDFromKey(lease), uint64(serial)
+	q.Type, q.Time, q.Received, q.LeaseID = wire.Type(typ), unix(reqTime), unix(received), leaseIDFromKey(lease)
+	q.Serial, q.LedgerSeq = uint64(serial), uint64(seq)
 	return q, nil
 }
 
-func (t *tx) RequestByHash(h wire.RequestHash) (*station.StoredRequest, error) {
-	q, err := scanRequest(t.queryRow("requestByHash", h[:]))
-	return q, notFound(err, "request "+h.String())
-}
-
-func (t *tx) RequestByNonce(deviceKey []byte, nonce [8]byte) (*station.StoredRequest, error) {
-	q, err := scanRequest(t.queryRow("requestByNonce", deviceKey, nonce[:]))
-	return q, notFound(err, "request nonce")
+func (t *tx) Request(deviceKey []byte, nonce [8]byte) (*station.StoredRequest, error) {
+	q, err := scanRequest(t.queryRow("request", deviceKey, nonce[:]))
+	return q, notFound(err, "request")
 }
 
 func (t *tx) AddRequest(r *station.StoredRequest) error {
-	_, err := t.exec("requestAdd", r.Hash[:], int64(r.Type), r.DeviceKey, r.Nonce[:], r.Time.Unix(), r.Received.Unix(),
-		leaseKey(r.LeaseID), int64(r.Serial), r.Data)
+	_, err := t.exec("requestAdd", r.DeviceKey, r.Nonce[:], r.Hash[:], int64(r.Type), r.Time.Unix(), r.Received.Unix(),
+		leaseKey(r.LeaseID), int64(r.Serial), int64(r.LedgerSeq))
 	if isUnique(err) {
 		return fmt.Errorf("request %s: %w", r.Hash, station.ErrDuplicate)
 	}
 	return err
 }
 
-func (t *tx) AddReceipt(r *station.StoredReceipt) error {
-	var reqHash any
-	if r.RequestHash != nil {
-		reqHash = r.RequestHash[:]
-	}
-	_, err := t.exec("receiptAdd", leaseKey(r.LeaseID), int64(r.Serial), int64(r.Type), int64(r.LedgerSeq), r.Issued.Unix(), reqHash, r.Data)
-	if isUnique(err) {
-		return fmt.Errorf("receipt %s serial %d: %w", r.LeaseID, r.Serial, station.ErrDuplicate)
-	}
-	return err
-}
-
-func scanReceipt(r scanner) (*station.StoredReceipt, error) {
-	c := &station.StoredReceipt{}
-	var lease, serial, typ, seq, issued int64
-	var reqHash []byte
-	if err := r.Scan(&lease, &serial, &typ, &seq, &issued, &reqHash, &c.Data); err != nil {
-		return nil, err
-	}
-	c.LeaseID, c.Serial, c.Type, c.LedgerSeq, c.Issued = leaseIDFromKey(lease), uint64(serial), wire.Type(typ), uint64(seq), unix(issued)
-	if reqHash != nil {
-		var h wire.RequestHash
-		copy(h[:], reqHash)
-		c.RequestHash = &h
-	}
-	return c, nil
-}
-
-func (t *tx) Receipt(id wire.LeaseID, serial uint64) (*station.StoredReceipt, error) {
-	c, err := scanReceipt(t.queryRow("receiptGet", leaseKey(id), int64(serial)))
-	return c, notFound(err, fmt.Sprintf("receipt %s serial %d", id, serial))
-}
-
-func (t *tx) Receipts(fn func(*station.StoredReceipt) error) error {
-	rows, err := t.query("receiptsAll")
+func (t *tx) Requests(fn func(*station.StoredRequest) error) error {
+	rows, err := t.query("requestsAll")
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		c, err := scanReceipt(rows)
+		q, err := scanRequest(rows)
 		if err != nil {
 			return err
 		}
-		if err := fn(c); err != nil {
+		if err := fn(q); err != nil {
 			return err
 		}
 	}

@@ -126,6 +126,27 @@ func (s *Store) IntegrityCheck(ctx context.Context) (string, error) {
 	return strings.Join(lines, "\n"), rows.Err()
 }
 
+// CheckCounts compares each license's kept count of active leases with
+// the leases table and describes any difference ("" when they agree).
+func (s *Store) CheckCounts(ctx context.Context) (string, error) {
+	rows, err := s.db.QueryContext(ctx, queries["countCheck"])
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	var bad []string
+	for rows.Next() {
+		var id, kept, counted int64
+		if err := rows.Scan(&id, &kept, &counted); err != nil {
+			return "", err
+		}
+		if kept != counted {
+			bad = append(bad, fmt.Sprintf("license %d: %d active leases counted, %d kept", id, counted, kept))
+		}
+	}
+	return strings.Join(bad, "; "), rows.Err()
+}
+
 // maxBusyRetries is how often Update starts over when the database stays
 // locked past the busy timeout.
 const maxBusyRetries = 3

@@ -10,8 +10,7 @@ const (
 		"low_water, early_return, threshold, access, created_at, updated_at, revoked_at"
 	leaseCols = "id, license_id, device_key, fingerprint, threshold, user_name, host_name, features, limits, " +
 		"issued_at, expires_at, serial, ledger_seq, status, ended_at, meters, request_hash"
-	requestCols = "hash, type, device_key, nonce, request_time, received_at, lease_id, serial, data"
-	receiptCols = "lease_id, serial, type, ledger_seq, issued_at, request_hash, data"
+	requestCols = "device_key, nonce, hash, type, request_time, received_at, lease_id, serial, ledger_seq"
 	keyCols     = "public_key, name, file, created_at, retired_at, is_current, version"
 )
 
@@ -43,8 +42,11 @@ var queries = map[string]string{
 	"leaseUpdate": "UPDATE leases SET features = ?, limits = ?, expires_at = ?, serial = ?, ledger_seq = ?, status = ?, ended_at = ?, meters = ? " +
 		"WHERE id = ?",
 	"leaseByID": "SELECT " + leaseCols + " FROM leases WHERE id = ?",
-	"usage": "SELECT coalesce(sum(expires_at > ?1), 0), min(CASE WHEN expires_at > ?1 THEN expires_at END), coalesce(sum(expires_at <= ?1), 0) " +
-		"FROM leases WHERE license_id = ?2 AND status = 'active'",
+	// usage: active (not yet past their end), the next end, and those past
+	// their end still recorded active; index seeks only.
+	"usage": "SELECT l.active_leases - o.n, (SELECT min(expires_at) FROM leases WHERE license_id = ?1 AND status = 'active' AND expires_at > ?2), o.n " +
+		"FROM licenses l, (SELECT count(*) AS n FROM leases WHERE license_id = ?1 AND status = 'active' AND expires_at <= ?2) o WHERE l.id = ?1",
+	"countCheck": "SELECT l.id, l.active_leases, (SELECT count(*) FROM leases WHERE license_id = l.id AND status = 'active') FROM licenses l",
 	"overdueOne": "SELECT " + leaseCols + " FROM leases WHERE license_id = ? AND status = 'active' AND expires_at <= ? ORDER BY expires_at, id",
 	"overdueAll": "SELECT " + leaseCols + " FROM leases WHERE license_id IN (SELECT id FROM licenses) AND status = 'active' AND expires_at <= ? " +
 		"ORDER BY expires_at, id",
@@ -52,16 +54,13 @@ var queries = map[string]string{
 	"leasesAll":   "SELECT " + leaseCols + " FROM leases ORDER BY issued_at, id",
 	"leasesSince": "SELECT " + leaseCols + " FROM leases WHERE status = 'active' OR ended_at >= ? ORDER BY issued_at, id",
 
-	"requestByHash":  "SELECT " + requestCols + " FROM requests WHERE hash = ?",
-	"requestByNonce": "SELECT " + requestCols + " FROM requests WHERE device_key = ? AND nonce = ?",
-	"requestAdd":     "INSERT INTO requests (" + requestCols + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-
-	"receiptAdd":  "INSERT INTO receipts (" + receiptCols + ") VALUES (?, ?, ?, ?, ?, ?, ?)",
-	"receiptGet":  "SELECT " + receiptCols + " FROM receipts WHERE lease_id = ? AND serial = ?",
-	"receiptsAll": "SELECT " + receiptCols + " FROM receipts ORDER BY ledger_seq",
+	"request":     "SELECT " + requestCols + " FROM requests WHERE device_key = ? AND nonce = ?",
+	"requestAdd":  "INSERT INTO requests (" + requestCols + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	"requestsAll": "SELECT " + requestCols + " FROM requests",
 
 	"ledgerHead": "SELECT seq, at, kind, hash FROM ledger ORDER BY seq DESC LIMIT 1",
 	"ledgerAdd":  "INSERT INTO ledger (seq, at, kind, body, prev, hash) VALUES (?, ?, ?, ?, ?, ?)",
+	"ledgerGet":  "SELECT seq, at, kind, body, prev, hash FROM ledger WHERE seq = ?",
 	"ledgerFrom": "SELECT seq, at, kind, body, prev, hash FROM ledger WHERE seq >= ? ORDER BY seq",
 }
 

@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/airlock-dev/airlock/crypto"
@@ -79,6 +80,26 @@ func (t *tx) PutSetting(name, value string) error {
 
 type scanner interface{ Scan(...any) error }
 
+// issuerKeys caches validated issuer keys: every issuance reads the
+// current key, and validating a key (a scalar multiplication) costs more
+// than the rest of the lookup.
+var issuerKeys sync.Map // [32]byte → crypto.PublicKey
+
+func parseIssuerKey(b []byte) (crypto.PublicKey, error) {
+	var a [crypto.PublicKeySize]byte
+	if len(b) == len(a) {
+		copy(a[:], b)
+		if k, ok := issuerKeys.Load(a); ok {
+			return k.(crypto.PublicKey), nil
+		}
+	}
+	k, err := crypto.ParsePublicKey(b)
+	if err == nil {
+		issuerKeys.Store(a, k)
+	}
+	return k, err
+}
+
 func scanKey(r scanner, extra ...any) (station.IssuerKey, error) {
 	var k station.IssuerKey
 	var pub []byte
@@ -89,7 +110,7 @@ func scanKey(r scanner, extra ...any) (station.IssuerKey, error) {
 	if err := r.Scan(append([]any{&pub, &k.Name, &k.File, &created, &retired, &current, &version}, extra...)...); err != nil {
 		return k, err
 	}
-	key, err := crypto.ParsePublicKey(pub)
+	key, err := parseIssuerKey(pub)
 	if err != nil {
 		return k, fmt.Errorf("issuer key in the database: %w", err)
 	}
@@ -177,6 +198,24 @@ func (t *tx) Products() (map[string][]string, error) {
 	return out, rows.Err()
 }
 
+func scanEntry(r scanner) (station.Entry, error) {
+	var e station.Entry
+	var seq, at int64
+	var prev, hash []byte
+	if err := r.Scan(&seq, &at, &e.Kind, &e.Body, &prev, &hash); err != nil {
+		return e, err
+	}
+	e.Seq, e.Time = uint64(seq), unix(at)
+	copy(e.Prev[:], prev)
+	copy(e.Hash[:], hash)
+	return e, nil
+}
+
+func (t *tx) Entry(seq uint64) (station.Entry, error) {
+	e, err := scanEntry(t.queryRow("ledgerGet", int64(seq)))
+	return e, notFound(err, fmt.Sprintf("ledger entry %d", seq))
+}
+
 func (t *tx) Entries(from uint64, fn func(station.Entry) error) error {
 	rows, err := t.query("ledgerFrom", int64(from))
 	if err != nil {
@@ -184,15 +223,10 @@ func (t *tx) Entries(from uint64, fn func(station.Entry) error) error {
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var e station.Entry
-		var seq, at int64
-		var prev, hash []byte
-		if err := rows.Scan(&seq, &at, &e.Kind, &e.Body, &prev, &hash); err != nil {
+		e, err := scanEntry(rows)
+		if err != nil {
 			return err
 		}
-		e.Seq, e.Time = uint64(seq), unix(at)
-		copy(e.Prev[:], prev)
-		copy(e.Hash[:], hash)
 		if err := fn(e); err != nil {
 			return err
 		}

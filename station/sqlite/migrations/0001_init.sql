@@ -46,7 +46,11 @@ CREATE TABLE licenses (
     access        TEXT NOT NULL,
     created_at    INTEGER NOT NULL,
     updated_at    INTEGER NOT NULL,
-    revoked_at    INTEGER
+    revoked_at    INTEGER,
+    -- Leases with status 'active' (including any past their end not yet
+    -- recorded as expired), kept by the triggers below so counting seats
+    -- needs no scan of the leases.
+    active_leases INTEGER NOT NULL DEFAULT 0 CHECK (active_leases >= 0)
 );
 
 -- The lease ID (6 bytes) is the row ID, read as a big-endian integer.
@@ -73,31 +77,35 @@ CREATE TABLE leases (
 CREATE INDEX leases_seats ON leases (license_id, status, expires_at);
 CREATE INDEX leases_ended ON leases (ended_at) WHERE ended_at IS NOT NULL;
 
-CREATE TABLE receipts (
-    lease_id     INTEGER NOT NULL REFERENCES leases (id),
-    serial       INTEGER NOT NULL,
-    type         INTEGER NOT NULL,
-    ledger_seq   INTEGER NOT NULL,
-    issued_at    INTEGER NOT NULL,
-    request_hash BLOB,
-    data         BLOB NOT NULL,
-    PRIMARY KEY (lease_id, serial)
-) WITHOUT ROWID;
+CREATE TRIGGER leases_count_insert AFTER INSERT ON leases WHEN NEW.status = 'active'
+BEGIN
+    UPDATE licenses SET active_leases = active_leases + 1 WHERE id = NEW.license_id;
+END;
+CREATE TRIGGER leases_count_end AFTER UPDATE OF status ON leases WHEN OLD.status = 'active' AND NEW.status <> 'active'
+BEGIN
+    UPDATE licenses SET active_leases = active_leases - 1 WHERE id = NEW.license_id;
+END;
+CREATE TRIGGER leases_count_restart AFTER UPDATE OF status ON leases WHEN OLD.status <> 'active' AND NEW.status = 'active'
+BEGIN
+    UPDATE licenses SET active_leases = active_leases + 1 WHERE id = NEW.license_id;
+END;
 
--- Every answered request: the same bytes get the same receipt, and a
--- device key never uses a nonce twice. Kept for the life of the database.
+-- Every answered request, by device key and nonce: the same bytes (the
+-- same hash) get the receipt recorded in ledger entry ledger_seq again,
+-- and a device key never uses a nonce for two different requests. Kept for
+-- the life of the database. The request and receipt bytes themselves are
+-- in the ledger entry.
 CREATE TABLE requests (
-    hash         BLOB PRIMARY KEY,
-    type         INTEGER NOT NULL,
     device_key   BLOB NOT NULL,
     nonce        BLOB NOT NULL,
+    hash         BLOB NOT NULL,
+    type         INTEGER NOT NULL,
     request_time INTEGER NOT NULL,
     received_at  INTEGER NOT NULL,
-    lease_id     INTEGER NOT NULL,
+    lease_id     INTEGER NOT NULL REFERENCES leases (id),
     serial       INTEGER NOT NULL,
-    data         BLOB NOT NULL,
-    UNIQUE (device_key, nonce),
-    FOREIGN KEY (lease_id, serial) REFERENCES receipts (lease_id, serial)
+    ledger_seq   INTEGER NOT NULL,
+    PRIMARY KEY (device_key, nonce)
 ) WITHOUT ROWID;
 
 CREATE TABLE ledger (
