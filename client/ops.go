@@ -104,15 +104,35 @@ func (h *Home) commit(next *record.State, now time.Time, seen ...time.Time) erro
 		return err
 	}
 	perm := h.snap.info.Mode().Perm() // keep what an administrator set
+	if commitHook != nil {
+		commitHook(data)
+	}
 	if err := atomicfile.WriteFile(h.b.statePath(), data, perm); err != nil {
 		return fmt.Errorf("writing the state: %w", err)
 	}
+	h.removeLeftovers()
 	s, err := h.b.load()
 	if err != nil {
 		return err
 	}
 	h.snap = s
 	return nil
+}
+
+// commitHook, when set by a test, sees every state file before it is
+// written.
+var commitHook func(data []byte)
+
+// removeLeftovers deletes the temporary files of writes that were killed
+// half-way (one of them may hold a copy of the device key). The lock is
+// held, so no write is in progress.
+func (h *Home) removeLeftovers() {
+	for _, pat := range []string{"." + StateFile + ".tmp*", "." + DeviceKeyFile + ".tmp*"} {
+		names, _ := filepath.Glob(filepath.Join(h.b.dir, pat))
+		for _, n := range names {
+			os.Remove(n)
+		}
+	}
 }
 
 // Init makes a new home at dir: a device key (mode 0600) and a state

@@ -36,6 +36,9 @@ type Station struct {
 	Threshold int
 	// Delay sets not-before this long after issued-at; 0 for none.
 	Delay time.Duration
+	// NewID draws lease IDs; nil for a sequence that is the same in every
+	// run (set wire.NewLeaseID when several processes share a client).
+	NewID func() wire.LeaseID
 
 	seq    uint64 // ledger sequence
 	ids    uint64
@@ -203,6 +206,9 @@ func (s *Station) threshold(n int) int {
 }
 
 func (s *Station) nextID() wire.LeaseID {
+	if s.NewID != nil {
+		return s.NewID()
+	}
 	s.ids++
 	sum := sha256.Sum256(append(s.Key.Public().Bytes(), byte(s.ids>>8), byte(s.ids)))
 	var id wire.LeaseID
