@@ -71,12 +71,20 @@ func checkReceiptType(in *msgio.Input) error {
 	u, err := response.ParseUnverified(in.Message)
 	var te *wire.TypeError
 	if errors.As(err, &te) {
-		return explain(fmt.Errorf("%s holds a %s, not a receipt: %w", in.Source, te.Got, err))
+		return explain(fmt.Errorf("%s holds %s, not a receipt: %w", in.Source, article(te.Got.String()), err))
 	}
 	if err != nil {
 		return nil // Apply reports it, in the format's order
 	}
 	return in.CheckType(u.Type, wire.ActivationReceipt, wire.RefreshReceipt, wire.DeactivationReceipt, wire.RevocationReceipt)
+}
+
+// article puts "a" or "an" before s.
+func article(s string) string {
+	if s != "" && strings.ContainsRune("aeiou", rune(s[0])) {
+		return "an " + s
+	}
+	return "a " + s
 }
 
 func describeApplied(res *client.Applied) string {

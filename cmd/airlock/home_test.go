@@ -121,5 +121,24 @@ func components(name, product string) fingerprint.Set {
 	return fingerprint.Hashes(fingerprint.ProductSalt(product), clienttest.Machine(name))
 }
 
-// ttyBuffer (qr_test.go) is a buffer that says it is a terminal.
-var _ cli.TerminalOverride = (*ttyBuffer)(nil)
+// termBuffer is a buffer that says it is a terminal.
+type termBuffer struct{ bytes.Buffer }
+
+func (*termBuffer) IsTerminal() bool { return true }
+
+// runTerminal runs the command with stdout on a "terminal".
+func (s *site) runTerminal(now time.Time, args ...string) (int, string, string) {
+	s.t.Helper()
+	var stdout termBuffer
+	var stderr bytes.Buffer
+	code := runAt(now, args, &cli.Env{
+		Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr,
+		Getenv: func(k string) string {
+			if k == "AIRLOCK_HOME" {
+				return s.home
+			}
+			return ""
+		},
+	})
+	return code, stdout.String(), stderr.String()
+}
