@@ -112,13 +112,17 @@ func newMachine(label, user, host string) *machine {
 // activation writes an activation request at time at.
 func (m *machine) activation(t testing.TB, key string, at time.Time, change func(*request.Activation)) []byte {
 	t.Helper()
+	b, err := m.signActivation(key, at, change)
+	require.NoError(t, err)
+	return b
+}
+
+func (m *machine) signActivation(key string, at time.Time, change func(*request.Activation)) ([]byte, error) {
 	a := &request.Activation{Header: request.Header{Time: at}, LicenseKey: key, Fingerprint: m.fp, User: m.user, Host: m.host}
 	if change != nil {
 		change(a)
 	}
-	b, err := a.Sign(m.key)
-	require.NoError(t, err)
-	return b
+	return a.Sign(m.key)
 }
 
 func (m *machine) refresh(t testing.TB, r *response.Receipt, at time.Time, change func(*request.Refresh)) []byte {
@@ -134,13 +138,17 @@ func (m *machine) refresh(t testing.TB, r *response.Receipt, at time.Time, chang
 
 func (m *machine) giveBack(t testing.TB, r *response.Receipt, at time.Time, change func(*request.Return)) []byte {
 	t.Helper()
-	q := &request.Return{Header: request.Header{Time: at}, LeaseID: r.LeaseID, Serial: r.Serial, LedgerSeq: r.LedgerSeq}
+	b, err := m.signReturn(r.LeaseID, r.Serial, r.LedgerSeq, at, change)
+	require.NoError(t, err)
+	return b
+}
+
+func (m *machine) signReturn(id wire.LeaseID, serial, seq uint64, at time.Time, change func(*request.Return)) ([]byte, error) {
+	q := &request.Return{Header: request.Header{Time: at}, LeaseID: id, Serial: serial, LedgerSeq: seq}
 	if change != nil {
 		change(q)
 	}
-	b, err := q.Sign(m.key)
-	require.NoError(t, err)
-	return b
+	return q.Sign(m.key)
 }
 
 // receipt verifies a receipt the way a client would, at time now.
@@ -179,3 +187,16 @@ func (f *fixture) count(query string, args ...any) int {
 type responseReceipt = response.Receipt
 
 func sprintf(format string, args ...any) string { return fmt.Sprintf(format, args...) }
+
+// checkDatabase checks the file's integrity, the kept seat counts and the
+// ledger.
+func (f *fixture) checkDatabase() {
+	f.t.Helper()
+	ok, err := f.store.IntegrityCheck(ctx)
+	require.NoError(f.t, err)
+	require.Equal(f.t, "ok", ok)
+	bad, err := f.store.CheckCounts(ctx)
+	require.NoError(f.t, err)
+	require.Empty(f.t, bad)
+	f.ledgerLen()
+}
