@@ -95,7 +95,7 @@ func hint(err error) string {
 		return "the state was changed outside airlock; restore the home from this machine's backup, or start a new home with 'airlock init' and ask the station to release the old leases"
 	case errors.Is(err, client.ErrClockTampered):
 		return "set the clock to the correct time and try again"
-	case errors.As(err, &me) && me.Err != nil:
+	case errors.As(err, &me) && me.Err != nil, errors.Is(err, fingerprint.ErrNoComponents):
 		return "airlock needs read access to the machine's identifiers (on Linux /etc/machine-id, /proc and /sys)"
 	case errors.As(err, &me) && me.Mismatch != nil:
 		return "the lease is bound to another machine's hardware; if this machine's parts changed, ask the station to issue the lease again"
