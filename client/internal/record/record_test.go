@@ -18,9 +18,9 @@ func testKey(t *testing.T, b byte) []byte {
 func sample() *State {
 	return &State{
 		Version: Version, Generation: 3, Product: "cad", Created: 1795418804, HighWater: 1795425000,
-		Trust:   "airlock trust store v1\nversion 0\n",
-		Pending: []Pending{{Hash: Hex{1, 2}, Nonce: Hex{3}, Type: "activation", License: "7K3QM9XD2HFRW4TB", Time: 5, Request: []byte{0xd2, 0x84}}},
-		Leases:  []Lease{{ID: "8f130979fc08", Serial: 2, LedgerSeq: 41, Installed: 9, Meters: map[string]uint64{"render": 7, "export": 1}, Receipt: []byte{0xd2}}},
+		Trust:      "airlock trust store v1\nversion 0\n",
+		Pending:    []Pending{{Hash: Hex{1, 2}, Nonce: Hex{3}, Type: "activation", License: "7K3QM9XD2HFRW4TB", Time: 5, Request: []byte{0xd2, 0x84}}},
+		Leases:     []Lease{{ID: "8f130979fc08", Serial: 2, LedgerSeq: 41, Installed: 9, Meters: map[string]uint64{"render": 7, "export": 1}, Receipt: []byte{0xd2}}},
 		Tombstones: []Tombstone{{ID: "3f9a12c07b4e", Kind: Returned, At: 10, Serial: 1, LedgerSeq: 40, Receipt: []byte{1}, Proof: []byte{2}}},
 	}
 }
