@@ -163,7 +163,7 @@ func TestLeaseLife(t *testing.T) {
 	code, out, errOut = s.run(t0.Add(4*time.Hour), "", "refresh", "--lease", id.String()[:5], "-o", path, "--format", "base45")
 	require.Equal(t, 0, code, errOut)
 	assert.Empty(t, out)
-	assert.Contains(t, errOut, "lease "+id.String()+"\n")
+	assert.Contains(t, errOut, "--lease "+id.String()[:5]+" matched lease "+id.String()+"\n")
 	assert.Contains(t, errOut, "wrote refresh request, base45 to "+path)
 	data, err := os.ReadFile(path)
 	require.NoError(t, err)

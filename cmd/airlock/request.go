@@ -259,7 +259,7 @@ func findLease(env *cli.Env, h *client.Home, s string) (wire.LeaseID, error) {
 		return id, explain(err)
 	}
 	if !strings.EqualFold(strings.TrimSpace(s), id.String()) {
-		fmt.Fprintf(env.Stderr, "lease %s\n", id)
+		fmt.Fprintf(env.Stderr, "--lease %s matched lease %s\n", strings.TrimSpace(s), id)
 	}
 	return id, nil
 }
