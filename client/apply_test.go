@@ -42,6 +42,7 @@ func TestApplyRefusals(t *testing.T) {
 				return []byte("hello"), t0
 			},
 			wantErr: wire.ErrMalformed,
+			wantMsg: "malformed message",
 		},
 		{
 			name: "issuer key not trusted",
@@ -62,6 +63,7 @@ func TestApplyRefusals(t *testing.T) {
 				return receipt, t0
 			},
 			wantErr: crypto.ErrBadSignature,
+			wantMsg: "bad signature",
 		},
 		{
 			name: "a request, not a receipt",
@@ -104,6 +106,7 @@ func TestApplyRefusals(t *testing.T) {
 				return rev, t0.Add(3 * time.Hour)
 			},
 			wantErr: client.ErrUnknownLease,
+			wantMsg: "no lease 8f130979fc08 is installed here",
 		},
 		{
 			name: "refresh older than the one installed",
@@ -229,6 +232,20 @@ func TestApplyRefusals(t *testing.T) {
 			wantMsg: "a returned lease can never come back",
 		},
 		{
+			name: "signed after its key was retired",
+			setup: func(t *testing.T, m *machine) ([]byte, time.Time) {
+				next := clienttest.NewStation(2)
+				stmt, err := (&crypto.Rollover{NewKey: next.Public(), Name: "acme-2", Version: 1, IssuedAt: t0, RetireSignerAt: t0.Add(time.Hour)}).Sign(m.station.Key)
+				require.NoError(t, err)
+				m.with(func(h *client.Home) { _, err := h.UpdateTrust(stmt, t0); require.NoError(t, err) })
+				receipt, err := m.station.Activate(m.request(t0.Add(2*time.Hour)), t0.Add(2*time.Hour))
+				require.NoError(t, err)
+				return receipt, t0.Add(2 * time.Hour)
+			},
+			wantErr: crypto.ErrKeyRetired,
+			wantMsg: `("acme") was retired at 2026-11-23T11:00:00Z but signed a message issued at 2026-11-23T12:00:00Z`,
+		},
+		{
 			name: "a returned lease coming back as a new activation",
 			setup: func(t *testing.T, m *machine) ([]byte, time.Time) {
 				id, _ := m.activate(t0)
@@ -240,6 +257,7 @@ func TestApplyRefusals(t *testing.T) {
 				}), t0.Add(5 * time.Hour)
 			},
 			wantErr: client.ErrReturned,
+			wantMsg: "lease 8f130979fc08 was returned from this machine at 2026-11-23 13:00 UTC; a returned lease can never come back",
 		},
 	}
 	for _, tt := range tests {
