@@ -120,6 +120,9 @@ func TestConcurrentIssuance(t *testing.T) {
 		perProc    = 2 // goroutines in each process
 	)
 	total := envInt("AIRLOCK_CONCURRENCY_CALLS", 10_000)
+	if testing.Short() {
+		total = 2_000
+	}
 	procCalls := total / 5 / procs // a fifth of the calls from the other processes
 	inCalls := (total - procCalls*procs) / goroutines
 

@@ -200,3 +200,8 @@ func (f *fixture) checkDatabase() {
 	require.Empty(f.t, bad)
 	f.ledgerLen()
 }
+
+func sha256Hex(b []byte) string {
+	s := sha256.Sum256(b)
+	return fmt.Sprintf("%x", s)
+}
