@@ -57,7 +57,11 @@ func (s *Station) PushRefresh(ctx context.Context, id wire.LeaseID, p Push, now 
 		}
 		expires := lease.Expires.Add(p.Extend)
 		if left := expires.Sub(now); left > lic.MaxLease {
-			return refuse(ErrLeaseTooLong, fmt.Sprintf("extend by at most %s", HumanDuration(lic.MaxLease-lease.Expires.Sub(now))),
+			help := fmt.Sprintf("extend by at most %s", HumanDuration(lic.MaxLease-lease.Expires.Sub(now)))
+			if room := lic.MaxLease - lease.Expires.Sub(now); room < time.Minute {
+				help = fmt.Sprintf("the lease already runs as long as the license allows; raise it with 'airlock-station license update %d --max-lease DUR'", lic.ID)
+			}
+			return refuse(ErrLeaseTooLong, help,
 				"lease too long: extending lease %s by %s would end it %s, %s from now; license %d allows at most %s",
 				lease.ID, HumanDuration(p.Extend), Stamp(expires), HumanDuration(left), lic.ID, HumanDuration(lic.MaxLease))
 		}
