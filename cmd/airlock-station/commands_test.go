@@ -389,7 +389,7 @@ func TestStatusCommand(t *testing.T) {
 	assert.Empty(t, errOut)
 	var st struct {
 		Licenses []struct {
-			ID                           uint64
+			ID                            uint64
 			Seats, Active, Free, LowWater int
 		} `json:"licenses"`
 		Leases []struct {
