@@ -78,7 +78,7 @@ func (s *Station) activateTx(tx Tx, data []byte, hash wire.RequestHash, a *reque
 	if err := seatFree(lic, usage); err != nil {
 		return nil, err
 	}
-	head, err := s.checkSigner(tx)
+	head, signer, err := s.checkSigner(tx)
 	if err != nil {
 		return nil, err
 	}
@@ -97,7 +97,7 @@ func (s *Station) activateTx(tx Tx, data []byte, hash wire.RequestHash, a *reque
 	if err := s.addLease(tx, lease); err != nil {
 		return nil, err
 	}
-	receipt, err := s.receipt(wire.ActivationReceipt, lic, lease, &hash, now, now, expires)
+	receipt, err := receipt(signer, wire.ActivationReceipt, lic, lease, &hash, now, now, expires)
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/airlock-dev/airlock/crypto"
 	"github.com/airlock-dev/airlock/request"
 	"github.com/airlock-dev/airlock/response"
 	"github.com/airlock-dev/airlock/wire"
@@ -99,7 +100,7 @@ func answered(tx Tx, device []byte, hdr request.Header, hash wire.RequestHash) (
 
 // checkAge applies the request window of the station's settings.
 func (s *Station) checkAge(h request.Header, now time.Time) error {
-	st := s.settings
+	st := s.Settings()
 	if age := now.Sub(h.Time); age > st.MaxRequestAge {
 		return refuse(ErrRequestTooOld,
 			"make a new request on the offline machine; if the station's clock is wrong, set it right",
@@ -175,13 +176,13 @@ func grant(l *License, asked []string) ([]string, map[string]uint64, error) {
 }
 
 // receipt signs a receipt of type t for lease at ledger entry seq.
-func (s *Station) receipt(t wire.Type, l *License, lease *Lease, req *wire.RequestHash, notBefore, now, expires time.Time) ([]byte, error) {
+func receipt(signer *crypto.PrivateKey, t wire.Type, l *License, lease *Lease, req *wire.RequestHash, notBefore, now, expires time.Time) ([]byte, error) {
 	r := &response.Receipt{
 		Type: t, LeaseID: lease.ID, LicenseID: l.ID, Product: l.Product, Features: lease.Features, Limits: lease.Limits,
 		DeviceKey: lease.DeviceKey, Fingerprint: lease.Fingerprint, Threshold: lease.Threshold, RequestHash: req,
 		Serial: lease.Serial, LedgerSeq: lease.LedgerSeq, IssuedAt: now, NotBefore: notBefore, ExpiresAt: expires,
 	}
-	b, err := r.Sign(s.signer)
+	b, err := r.Sign(signer)
 	if err != nil {
 		return nil, fmt.Errorf("signing the %s: %w", t, err)
 	}

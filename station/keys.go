@@ -17,7 +17,7 @@ func (s *Station) RotateKey(ctx context.Context, next *crypto.PrivateKey, name, 
 	now = now.UTC().Truncate(time.Second)
 	var stmt []byte
 	err := s.store.Update(ctx, func(tx Tx) error {
-		head, err := s.checkSigner(tx)
+		head, signer, err := s.checkSigner(tx)
 		if err != nil {
 			return err
 		}
@@ -34,7 +34,7 @@ func (s *Station) RotateKey(ctx context.Context, next *crypto.PrivateKey, name, 
 			}
 		}
 		r := crypto.Rollover{NewKey: next.Public(), Name: name, Version: version + 1, IssuedAt: now, RetireSignerAt: now}
-		if stmt, err = r.Sign(s.signer); err != nil {
+		if stmt, err = r.Sign(signer); err != nil {
 			return err
 		}
 		cur.Current, cur.Retired = false, now
@@ -54,6 +54,6 @@ func (s *Station) RotateKey(ctx context.Context, next *crypto.PrivateKey, name, 
 	if err != nil {
 		return nil, err
 	}
-	s.signer = next
+	s.setKey(next)
 	return stmt, nil
 }

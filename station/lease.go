@@ -157,7 +157,7 @@ func (s *Station) refreshTx(tx Tx, lease *Lease, info *request.Info, req *Stored
 	if err != nil {
 		return nil, err
 	}
-	head, err := s.checkSigner(tx)
+	head, signer, err := s.checkSigner(tx)
 	if err != nil {
 		return nil, err
 	}
@@ -171,7 +171,7 @@ func (s *Station) refreshTx(tx Tx, lease *Lease, info *request.Info, req *Stored
 	if err := tx.UpdateLease(lease); err != nil {
 		return nil, err
 	}
-	receipt, err := s.receipt(wire.RefreshReceipt, lic, lease, &req.Hash, now, now, expires)
+	receipt, err := receipt(signer, wire.RefreshReceipt, lic, lease, &req.Hash, now, now, expires)
 	if err != nil {
 		return nil, err
 	}
@@ -212,7 +212,7 @@ func (s *Station) returnTx(tx Tx, lease *Lease, req *StoredRequest, data []byte,
 			"early return not allowed: license %d does not allow returning a lease before it ends; lease %s frees its seat %s",
 			lic.ID, lease.ID, Stamp(lease.Expires))
 	}
-	head, err := s.checkSigner(tx)
+	head, signer, err := s.checkSigner(tx)
 	if err != nil {
 		return nil, err
 	}
@@ -227,7 +227,7 @@ func (s *Station) returnTx(tx Tx, lease *Lease, req *StoredRequest, data []byte,
 	if err := tx.UpdateLease(lease); err != nil {
 		return nil, err
 	}
-	receipt, err := s.receipt(wire.DeactivationReceipt, lic, lease, &req.Hash, notBefore, now, now)
+	receipt, err := receipt(signer, wire.DeactivationReceipt, lic, lease, &req.Hash, notBefore, now, now)
 	if err != nil {
 		return nil, err
 	}

@@ -68,7 +68,7 @@ func (s *Station) PushRefresh(ctx context.Context, id wire.LeaseID, p Push, now 
 		if !lic.TermEnd.IsZero() && expires.After(lic.TermEnd) {
 			expires = lic.TermEnd
 		}
-		head, err := s.checkSigner(tx)
+		head, signer, err := s.checkSigner(tx)
 		if err != nil {
 			return err
 		}
@@ -79,7 +79,7 @@ func (s *Station) PushRefresh(ctx context.Context, id wire.LeaseID, p Push, now 
 		if err := tx.UpdateLease(lease); err != nil {
 			return err
 		}
-		receipt, err := s.receipt(wire.RefreshReceipt, lic, lease, nil, now, now, expires)
+		receipt, err := receipt(signer, wire.RefreshReceipt, lic, lease, nil, now, now, expires)
 		if err != nil {
 			return err
 		}
@@ -118,7 +118,7 @@ func (s *Station) RevokeLicense(ctx context.Context, id uint64, now time.Time) (
 		if !lic.Revoked.IsZero() {
 			return refuse(ErrLicenseRevoked, "", "license revoked: license %d was already revoked %s", lic.ID, Stamp(lic.Revoked))
 		}
-		head, err := s.checkSigner(tx)
+		head, signer, err := s.checkSigner(tx)
 		if err != nil {
 			return err
 		}
@@ -146,7 +146,7 @@ func (s *Station) RevokeLicense(ctx context.Context, id uint64, now time.Time) (
 			if err := tx.UpdateLease(lease); err != nil {
 				return err
 			}
-			receipt, err := s.receipt(wire.RevocationReceipt, lic, lease, nil, notBefore, now, now)
+			receipt, err := receipt(signer, wire.RevocationReceipt, lic, lease, nil, notBefore, now, now)
 			if err != nil {
 				return err
 			}

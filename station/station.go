@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/airlock-dev/airlock/crypto"
@@ -15,7 +16,9 @@ import (
 // Station is the issuing logic over a Store. It is safe for concurrent use;
 // several Stations (in one process or many) may share one database.
 type Station struct {
-	store    Store
+	store Store
+
+	mu       sync.RWMutex // guards signer and settings
 	signer   *crypto.PrivateKey
 	settings Settings
 
@@ -50,7 +53,23 @@ func (s *Station) Store() Store { return s.store }
 
 // Settings returns the station's settings as they were when it was opened
 // or last updated through it.
-func (s *Station) Settings() Settings { return s.settings }
+func (s *Station) Settings() Settings {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.settings
+}
+
+func (s *Station) key() *crypto.PrivateKey {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.signer
+}
+
+func (s *Station) setKey(k *crypto.PrivateKey) {
+	s.mu.Lock()
+	s.signer = k
+	s.mu.Unlock()
+}
 
 // CurrentKey returns the station's current issuer key (public part and the
 // file holding the private one).
@@ -86,26 +105,28 @@ func (s *Station) UseSigner(ctx context.Context, k *crypto.PrivateKey) error {
 		return refuse(ErrKeyChanged, "load the key file the station database names (airlock-station key list)",
 			"issuer key changed: the key given is %s, but the station's current key is %s", k.Public().ID(), cur.Key.ID())
 	}
-	s.signer = k
+	s.setKey(k)
 	return nil
 }
 
 // checkSigner checks, inside a write transaction, that the key this
-// Station signs with is still the current one, and returns the ledger head.
-func (s *Station) checkSigner(tx Tx) (Entry, error) {
-	if s.signer == nil {
-		return Entry{}, refuse(ErrNoSigner, "", "no issuer key loaded: this operation signs receipts")
+// Station signs with is still the current one, and returns it with the
+// ledger head. The transaction signs with the key returned.
+func (s *Station) checkSigner(tx Tx) (Entry, *crypto.PrivateKey, error) {
+	signer := s.key()
+	if signer == nil {
+		return Entry{}, nil, refuse(ErrNoSigner, "", "no issuer key loaded: this operation signs receipts")
 	}
 	cur, head, err := tx.CurrentKey()
 	if err != nil {
-		return Entry{}, err
+		return Entry{}, nil, err
 	}
-	if !cur.Key.Equal(s.signer.Public()) {
-		return Entry{}, refuse(ErrKeyChanged, "run the command again: it loads the current key",
+	if !cur.Key.Equal(signer.Public()) {
+		return Entry{}, nil, refuse(ErrKeyChanged, "run the command again: it loads the current key",
 			"issuer key changed: this process signs with key %s, but the station's current key is now %s (rotated by another process)",
-			s.signer.Public().ID(), cur.Key.ID())
+			signer.Public().ID(), cur.Key.ID())
 	}
-	return head, nil
+	return head, signer, nil
 }
 
 // InitOptions are what Init records.
@@ -224,7 +245,9 @@ func (s *Station) UpdateSettings(ctx context.Context, st Settings, now time.Time
 		return err
 	})
 	if err == nil {
+		s.mu.Lock()
 		s.settings = st
+		s.mu.Unlock()
 	}
 	return err
 }
