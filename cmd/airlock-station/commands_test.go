@@ -524,11 +524,11 @@ func TestSettingsCommand(t *testing.T) {
 }
 
 func TestHelp(t *testing.T) {
-	var out, errOut strings.Builder
-	assert.Equal(t, 0, run([]string{"version"}, strings.NewReader(""), &out, &errOut))
-	assert.True(t, strings.HasPrefix(out.String(), "airlock-station v"), out.String())
-	assert.Equal(t, 2, run([]string{"frobnicate"}, strings.NewReader(""), &out, &errOut))
-	assert.Contains(t, errOut.String(), "airlock-station: error: unknown command \"frobnicate\"")
+	var vout, verr strings.Builder
+	assert.Equal(t, 0, run([]string{"version"}, strings.NewReader(""), &vout, &verr))
+	assert.True(t, strings.HasPrefix(vout.String(), "airlock-station v"), vout.String())
+	assert.Equal(t, 2, run([]string{"frobnicate"}, strings.NewReader(""), &vout, &verr))
+	assert.Contains(t, verr.String(), "airlock-station: error: unknown command \"frobnicate\"")
 
 	s := newSite(t)
 	out, _ := s.mustRun(t, t0, "", "help")
