@@ -65,6 +65,11 @@ func (s *Store) migrate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	// Most opens find the schema current: check without the write lock.
+	var cur int
+	if err := s.db.QueryRowContext(ctx, "SELECT coalesce(max(version), 0) FROM schema_version").Scan(&cur); err == nil && cur == len(ms) {
+		return nil
+	}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
 	var lastErr error
