@@ -70,8 +70,11 @@ func (s *Store) migrate(ctx context.Context) error {
 	if err := s.db.QueryRowContext(ctx, "SELECT coalesce(max(version), 0) FROM schema_version").Scan(&cur); err == nil && cur == len(ms) {
 		return nil
 	}
-	s.wmu.Lock()
-	defer s.wmu.Unlock()
+	unlock, err := s.writeLock()
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	var lastErr error
 	for range maxBusyRetries {
 		lastErr = s.migrateOnce(ctx, ms)

@@ -7,8 +7,11 @@
 // station processes can share one database file. Write transactions begin
 // with BEGIN IMMEDIATE: they take the write lock at once, so two writers
 // never both read and then collide at commit. Within one process writers
-// also queue on a mutex, so only one connection at a time waits for the
-// lock. The schema is created and upgraded by embedded migrations, recorded
+// also queue on a mutex, and across processes on an exclusive lock on the
+// file PATH-lock (flock, LockFileEx) taken before BEGIN IMMEDIATE: the
+// kernel wakes a waiting writer as soon as the lock is free, where SQLite's
+// busy handler would poll, sleeping up to 100 ms between tries. The busy
+// timeout remains for other programs writing the file. The schema is created and upgraded by embedded migrations, recorded
 // in the schema_version table.
 package sqlite
 
@@ -48,6 +51,7 @@ type Store struct {
 	db    *sql.DB
 	path  string
 	wmu   sync.Mutex // one writer at a time in this process
+	lockf *os.File   // PATH-lock: one writer at a time across processes
 	stmts map[string]*sql.Stmt
 }
 
@@ -73,20 +77,25 @@ func Open(path string, opts Options) (*Store, error) {
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) && !opts.Create {
 		return nil, fmt.Errorf("database %q does not exist: %w", path, fs.ErrNotExist)
 	}
+	lockf, err := os.OpenFile(path+"-lock", os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("opening the database's lock file: %w", err)
+	}
 	db, err := sql.Open("sqlite", DSN(path, opts.BusyTimeout))
 	if err != nil {
+		lockf.Close()
 		return nil, fmt.Errorf("opening database %q: %w", path, err)
 	}
 	db.SetMaxOpenConns(8)
 	db.SetMaxIdleConns(8)
 	db.SetConnMaxIdleTime(0)
-	s := &Store{db: db, path: path}
+	s := &Store{db: db, path: path, lockf: lockf}
 	if err := s.migrate(context.Background()); err != nil {
-		db.Close()
+		s.Close()
 		return nil, fmt.Errorf("database %q: %w", path, err)
 	}
 	if err := s.prepare(); err != nil {
-		db.Close()
+		s.Close()
 		return nil, fmt.Errorf("database %q: %w", path, err)
 	}
 	return s, nil
@@ -104,7 +113,9 @@ func (s *Store) Close() error {
 	for _, st := range s.stmts {
 		st.Close()
 	}
-	return s.db.Close()
+	err := s.db.Close()
+	s.lockf.Close()
+	return err
 }
 
 // IntegrityCheck runs PRAGMA integrity_check and returns its report ("ok"
@@ -153,9 +164,11 @@ const maxBusyRetries = 3
 
 // Update runs fn in a write transaction (BEGIN IMMEDIATE) and commits it.
 func (s *Store) Update(ctx context.Context, fn func(station.Tx) error) error {
-	s.wmu.Lock()
-	defer s.wmu.Unlock()
-	var err error
+	unlock, err := s.writeLock()
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	for range maxBusyRetries {
 		err = s.run(ctx, false, fn)
 		if !isBusy(err) {
@@ -163,6 +176,19 @@ func (s *Store) Update(ctx context.Context, fn func(station.Tx) error) error {
 		}
 	}
 	return fmt.Errorf("database is locked by another process: %w", err)
+}
+
+// writeLock takes the in-process mutex and the cross-process file lock.
+func (s *Store) writeLock() (func(), error) {
+	s.wmu.Lock()
+	if err := lockFile(s.lockf); err != nil {
+		s.wmu.Unlock()
+		return nil, fmt.Errorf("locking %s-lock: %w", s.path, err)
+	}
+	return func() {
+		unlockFile(s.lockf)
+		s.wmu.Unlock()
+	}, nil
 }
 
 // View runs fn in a read transaction: one snapshot, no write lock.
