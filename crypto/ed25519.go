@@ -57,8 +57,9 @@ func ParsePublicKey(b []byte) (PublicKey, error) {
 		return PublicKey{}, ErrSmallOrderKey
 	}
 	// [L]P = [L-1]P + P is the identity exactly when P has no small-order
-	// component.
-	lp := new(edwards25519.Point).ScalarMult(lMinusOne, p)
+	// component. The key is public, so a variable-time multiplication is
+	// safe here.
+	lp := new(edwards25519.Point).VarTimeDoubleScalarBaseMult(lMinusOne, p, edwards25519.NewScalar())
 	if lp.Add(lp, p).Equal(identity) != 1 {
 		return PublicKey{}, fmt.Errorf("%w: point has a small-order component", ErrInvalidKey)
 	}

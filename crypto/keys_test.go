@@ -285,3 +285,12 @@ func TestPrivateKeyNeverPrinted(t *testing.T) {
 	assert.NotContains(t, s, hex.EncodeToString(k.Seed()))
 	assert.Contains(t, s, k.Public().ID().String())
 }
+
+func BenchmarkParsePublicKey(b *testing.B) {
+	pub := seededKey(b, 1).Public().Bytes()
+	for b.Loop() {
+		if _, err := ParsePublicKey(pub); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
