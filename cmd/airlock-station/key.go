@@ -128,7 +128,11 @@ func keyListCommand(a *app) *cli.Command {
 		Name:    "list",
 		Summary: "list the issuer keys, the current one last",
 		Usage:   "[--json]",
-		Help:    "Lists every issuer key the station has had: key ID, name, trust store version, created, retired, and the key file.\n\n" + dbHelp,
+		Examples: []string{
+			"airlock-station key list",
+			"airlock-station key list --json",
+		},
+		Help: "Lists every issuer key the station has had: key ID, name, trust store version, created, retired, and the key file.\n\n" + dbHelp,
 		Flags: func(fs *flag.FlagSet) {
 			db.register(fs)
 			fs.BoolVar(&asJSON, "json", false, "print a JSON array")

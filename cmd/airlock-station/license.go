@@ -272,7 +272,11 @@ func licenseListCommand(a *app) *cli.Command {
 		Name:    "list",
 		Summary: "list the licenses with their seats in use",
 		Usage:   "[--json]",
-		Help:    "Lists every license: key, customer, product, seats, seats in use now, and state.\n\n" + dbHelp,
+		Examples: []string{
+			"airlock-station license list",
+			"airlock-station license list --json | jq '.[] | select(.customer == \"Acme Engineering\")'",
+		},
+		Help: "Lists every license: key, customer, product, seats, seats in use now, and state.\n\n" + dbHelp,
 		Flags: func(fs *flag.FlagSet) {
 			db.register(fs)
 			fs.BoolVar(&asJSON, "json", false, "print a JSON array")

@@ -81,7 +81,11 @@ func trustShowCommand(a *app) *cli.Command {
 		Name:    "show",
 		Summary: "list the trusted issuer keys",
 		Usage:   "[--home DIR]",
-		Flags:   hf.register,
+		Examples: []string{
+			"airlock trust show",
+			"airlock trust show --home /var/lib/airlock",
+		},
+		Flags: hf.register,
 		Run: func(env *cli.Env, fs *flag.FlagSet, args []string) error {
 			if len(args) > 0 {
 				return cli.Usagef("unexpected argument %q", args[0])
