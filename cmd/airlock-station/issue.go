@@ -56,6 +56,9 @@ changes nothing; the error names the rule and what would help.
 			out.Flags(fs)
 		},
 		Run: func(env *cli.Env, fs *flag.FlagSet, args []string) error {
+			if err := out.Check(env); err != nil {
+				return err
+			}
 			in, err := msgio.Read(env, args)
 			if err != nil {
 				return err
@@ -146,6 +149,9 @@ apply it there with 'airlock apply'.
 			out.Flags(fs)
 		},
 		Run: func(env *cli.Env, fs *flag.FlagSet, args []string) error {
+			if err := out.Check(env); err != nil {
+				return err
+			}
 			if len(args) > 0 {
 				return cli.WithHint(cli.Usagef("unexpected argument %q", args[0]), "name the lease with --lease ID")
 			}
@@ -207,6 +213,9 @@ format. Nothing changes.
 			out.Flags(fs)
 		},
 		Run: func(env *cli.Env, fs *flag.FlagSet, args []string) error {
+			if err := out.Check(env); err != nil {
+				return err
+			}
 			if len(args) > 0 || leaseArg == "" {
 				return cli.WithHint(cli.Usagef("--lease is required"), "'airlock-station status' lists the leases")
 			}

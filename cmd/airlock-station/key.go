@@ -57,6 +57,9 @@ The old key file is kept.
 			fs.IntVar(&wf, "kdf-work-factor", crypto.DefaultWorkFactor, "scrypt work factor `N` (log2) for the new key file")
 		},
 		Run: func(env *cli.Env, fs *flag.FlagSet, args []string) error {
+			if err := out.Check(env); err != nil {
+				return err
+			}
 			if len(args) > 0 {
 				return cli.WithHint(cli.Usagef("unexpected argument %q", args[0]), "write the statement with -o FILE")
 			}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -70,7 +69,7 @@ The user and host names go to the station for its records; --user "" and
 			if length < 0 || length%time.Second != 0 || length > request.MaxLease {
 				return cli.Usagef("--lease %s must be whole seconds up to %s", length, request.MaxLease)
 			}
-			if err := checkOutput(env, &out); err != nil {
+			if err := out.Check(env); err != nil {
 				return err
 			}
 			h, err := a.openHome(env, &hf)
@@ -126,7 +125,7 @@ length from now (default: the license's).
 			if length < 0 || length%time.Second != 0 || length > request.MaxLease {
 				return cli.Usagef("--length %s must be whole seconds up to %s", length, request.MaxLease)
 			}
-			if err := checkOutput(env, &out); err != nil {
+			if err := out.Check(env); err != nil {
 				return err
 			}
 			h, err := a.openHome(env, &hf)
@@ -183,7 +182,7 @@ same proof again. A returned lease can never come back.
 			if err := leaseArgs(args, leaseArg, "return"); err != nil {
 				return err
 			}
-			if err := checkOutput(env, &out); err != nil {
+			if err := out.Check(env); err != nil {
 				return err
 			}
 			h, err := a.openHome(env, &hf)
@@ -208,26 +207,6 @@ same proof again. A returned lease can never come back.
 				"take the return proof to the issuing station, then apply its deactivation receipt here with 'airlock apply FILE' as evidence")
 		},
 	}
-}
-
-// checkOutput refuses, before anything changes, an output that msgio
-// would refuse after: a request recorded, or a lease removed, and then
-// nothing written.
-func checkOutput(env *cli.Env, out *msgio.Output) error {
-	enc, err := wire.ParseEncoding(out.Format)
-	if err != nil {
-		return cli.Usagef("%v", err)
-	}
-	toStdout := out.Path == "" || out.Path == "-"
-	if toStdout && enc == wire.Binary && cli.Terminal(env.Stdout) {
-		return cli.WithHint(errors.New("refusing to write a binary message to the terminal"),
-			"write it to a file with -o FILE, or use --format armor or --format base45")
-	}
-	if out.QR == "-" && cli.Terminal(env.Stdout) {
-		return cli.WithHint(errors.New("refusing to write a PNG image to the terminal"),
-			"give --qr a file name, or use --qr-terminal to show the code here")
-	}
-	return nil
 }
 
 // writeMessage writes msg as out asks and says what was written and what

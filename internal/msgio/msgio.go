@@ -52,12 +52,44 @@ func (w Written) String() string {
 	return fmt.Sprintf("wrote %s to %s (%d bytes)", w.What, w.Path, w.Bytes)
 }
 
-// Write writes msg, a message of type t, as o asks, and reports what it
-// wrote. Nothing binary goes to a terminal.
-func (o *Output) Write(env *cli.Env, t wire.Type, msg []byte) ([]Written, error) {
+func (o *Output) toStdout() bool { return o.Path == "" || o.Path == "-" }
+
+// Check refuses an output Write would refuse: an unknown format, binary or
+// PNG data bound for a terminal, or the message and its QR image both on
+// stdout. Commands call it before they change anything, so a refusal never
+// comes after a request was recorded, a lease removed or a receipt issued.
+func (o *Output) Check(env *cli.Env) error {
 	enc, err := wire.ParseEncoding(o.Format)
 	if err != nil {
-		return nil, cli.Usagef("%v", err)
+		return cli.Usagef("%v", err)
+	}
+	if o.toStdout() && enc == wire.Binary && cli.Terminal(env.Stdout) {
+		return cli.WithHint(errors.New("refusing to write a binary message to the terminal"),
+			"write it to a file with -o FILE, or use --format armor or --format base45")
+	}
+	if o.QR == "-" {
+		if cli.Terminal(env.Stdout) {
+			return cli.WithHint(errors.New("refusing to write a PNG image to the terminal"),
+				"give --qr a file name, or use --qr-terminal to show the code here")
+		}
+		if o.toStdout() {
+			return cli.WithHint(cli.Usagef("the message and its QR image would both go to stdout"),
+				"write one of them to a file: -o FILE or --qr FILE.png")
+		}
+	}
+	return nil
+}
+
+// Write writes msg, a message of type t, as o asks, and reports what it
+// wrote. It checks the whole output first (Check), so it never stops half
+// way for a reason it could have known at the start.
+func (o *Output) Write(env *cli.Env, t wire.Type, msg []byte) ([]Written, error) {
+	if err := o.Check(env); err != nil {
+		return nil, err
+	}
+	enc, err := wire.ParseEncoding(o.Format)
+	if err != nil {
+		return nil, err
 	}
 	data, err := wire.Marshal(enc, t, msg)
 	if err != nil {
@@ -65,11 +97,7 @@ func (o *Output) Write(env *cli.Env, t wire.Type, msg []byte) ([]Written, error)
 	}
 	what := fmt.Sprintf("%s, %s", t, enc)
 	var out []Written
-	if o.Path == "" || o.Path == "-" {
-		if enc == wire.Binary && cli.Terminal(env.Stdout) {
-			return nil, cli.WithHint(errors.New("refusing to write a binary message to the terminal"),
-				"write it to a file with -o FILE, or use --format armor or --format base45")
-		}
+	if o.toStdout() {
 		if _, err := env.Stdout.Write(data); err != nil {
 			return nil, err
 		}
@@ -94,10 +122,6 @@ func (o *Output) writeQR(env *cli.Env, t wire.Type, msg []byte) ([]Written, erro
 	}
 	var out []Written
 	if o.QR != "" {
-		if o.QR == "-" && cli.Terminal(env.Stdout) {
-			return nil, cli.WithHint(errors.New("refusing to write a PNG image to the terminal"),
-				"give --qr a file name, or use --qr-terminal to show the code here")
-		}
 		for i, p := range parts {
 			name := o.QR
 			if len(parts) > 1 {

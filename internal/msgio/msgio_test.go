@@ -65,6 +65,32 @@ func TestNeverBinaryToTerminal(t *testing.T) {
 	assert.NotContains(t, term.String(), "PNG")
 }
 
+func TestCheckBeforeActing(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		o        Output
+		terminal bool
+		want     string
+	}{
+		{"unknown format", Output{Path: "-", Format: "hex"}, false, "unknown format"},
+		{"binary to terminal", Output{Path: "-", Format: "binary"}, true, "binary message to the terminal"},
+		{"png to terminal", Output{Path: "x", Format: "armor", QR: "-"}, true, "PNG image to the terminal"},
+		{"both on stdout", Output{Path: "-", Format: "armor", QR: "-"}, false, "both go to stdout"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			env := &cli.Env{Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}}
+			if tc.terminal {
+				env.Stdout = &tty{}
+			}
+			assert.ErrorContains(t, tc.o.Check(env), tc.want)
+			_, err := tc.o.Write(env, wire.ActivationRequest, sample(t))
+			assert.ErrorContains(t, err, tc.want, "Write refuses the same before writing anything")
+		})
+	}
+	ok := Output{Path: "-", Format: "binary", QR: filepath.Join(t.TempDir(), "x.png")}
+	assert.NoError(t, ok.Check(&cli.Env{Stdout: &bytes.Buffer{}}), "binary to a pipe is fine")
+}
+
 func TestQRFilesReadBack(t *testing.T) {
 	msg := sample(t)
 	dir := t.TempDir()
