@@ -25,6 +25,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/airlock-dev/airlock/wire"
 )
@@ -41,7 +42,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	d := &demo{out: stdout}
+	d := &demo{out: &lockedWriter{w: stdout}}
 	err := d.setup(*dir)
 	if err == nil {
 		err = d.exchange()
@@ -60,6 +61,19 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// lockedWriter serialises writes: a child's stdout and stderr are copied
+// to it from two goroutines.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
 
 type demo struct {
