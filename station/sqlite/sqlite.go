@@ -11,8 +11,16 @@
 // file PATH-lock (flock, LockFileEx) taken before BEGIN IMMEDIATE: the
 // kernel wakes a waiting writer as soon as the lock is free, where SQLite's
 // busy handler would poll, sleeping up to 100 ms between tries. The busy
-// timeout remains for other programs writing the file. The schema is created and upgraded by embedded migrations, recorded
-// in the schema_version table.
+// timeout remains for other programs writing the file.
+//
+// Concurrent Update calls share write transactions (group commit): the
+// calls that queue while one transaction commits run together in the next,
+// each in its own SAVEPOINT, rolled back alone when its fn fails, and all
+// are answered after one COMMIT and one fsync. A lone call runs at once,
+// alone. Stats counts commits and the calls they carried.
+//
+// The schema is created and upgraded by embedded migrations, recorded in
+// the schema_version table.
 package sqlite
 
 import (
@@ -24,6 +32,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	msqlite "modernc.org/sqlite"
@@ -53,6 +62,14 @@ type Store struct {
 	wmu   sync.Mutex // one writer at a time in this process
 	lockf *os.File   // PATH-lock: one writer at a time across processes
 	stmts map[string]*sql.Stmt
+
+	// Group commit (group.go): Update calls waiting for a transaction, and
+	// whether one of them leads a batch now.
+	gmu     sync.Mutex
+	queue   []*update
+	leading bool
+
+	commits, updates atomic.Uint64
 }
 
 var _ station.Store = (*Store)(nil)
@@ -158,25 +175,9 @@ func (s *Store) CheckCounts(ctx context.Context) (string, error) {
 	return strings.Join(bad, "; "), rows.Err()
 }
 
-// maxBusyRetries is how often Update starts over when the database stays
-// locked past the busy timeout.
+// maxBusyRetries is how often Update starts a batch over when the database
+// stays locked past the busy timeout.
 const maxBusyRetries = 3
-
-// Update runs fn in a write transaction (BEGIN IMMEDIATE) and commits it.
-func (s *Store) Update(ctx context.Context, fn func(station.Tx) error) error {
-	unlock, err := s.writeLock()
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	for range maxBusyRetries {
-		err = s.run(ctx, false, fn)
-		if !isBusy(err) {
-			return err
-		}
-	}
-	return fmt.Errorf("database is locked by another process: %w", err)
-}
 
 // writeLock takes the in-process mutex and the cross-process file lock.
 func (s *Store) writeLock() (func(), error) {

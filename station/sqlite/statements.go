@@ -58,6 +58,11 @@ var queries = map[string]string{
 	"requestAdd":  "INSERT INTO requests (" + requestCols + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	"requestsAll": "SELECT " + requestCols + " FROM requests",
 
+	// Group commit: each Update call of a batch in its own savepoint.
+	"savepoint":  "SAVEPOINT airlock_update",
+	"release":    "RELEASE airlock_update",
+	"rollbackTo": "ROLLBACK TO airlock_update",
+
 	"ledgerHead": "SELECT seq, at, kind, hash FROM ledger ORDER BY seq DESC LIMIT 1",
 	"ledgerAdd":  "INSERT INTO ledger (seq, at, kind, body, prev, hash) VALUES (?, ?, ?, ?, ?, ?)",
 	"ledgerGet":  "SELECT seq, at, kind, body, prev, hash FROM ledger WHERE seq = ?",
