@@ -59,7 +59,15 @@
 //     write lock when it begins (SQLite: BEGIN IMMEDIATE; PostgreSQL:
 //     SERIALIZABLE with retries, or a lock on a single row taken first),
 //     durable at commit (SQLite: WAL and synchronous=FULL), and all or
-//     nothing: any error rolls back every write.
+//     nothing for each call: an error from fn rolls back fn's writes.
+//     Concurrent calls may share a transaction (group commit: SQLite runs
+//     the calls queued during one commit together in the next, each in
+//     its own SAVEPOINT), so long as each call returns only after a
+//     durable commit covering it, a failing fn's savepoint is rolled back
+//     without touching the others, and a failed commit fails every call
+//     it carried. The issuing logic keeps nothing between calls (the
+//     ledger head is read in each), so a rolled-back savepoint leaves
+//     nothing stale behind.
 //   - View: a consistent read-only snapshot.
 //   - Unique lease IDs, license keys and (device key, nonce) pairs,
 //     reported as ErrDuplicate without aborting the transaction (PostgreSQL:

@@ -22,12 +22,15 @@ var (
 // without touching it. See the package documentation for what a backend
 // must guarantee.
 type Store interface {
-	// Update runs fn in one write transaction and commits it, durably,
-	// when fn returns nil; any error rolls everything back. Write
-	// transactions are serialised: each sees all earlier commits and takes
-	// the write lock when it begins. Update may run fn again after a
-	// conflict that was not fn's fault, so fn must have no effect outside
-	// tx.
+	// Update runs fn in a write transaction and returns once the commit
+	// covering fn's writes is durable; when fn returns an error, every
+	// write fn made is rolled back and nothing else. Writes are
+	// serialised: fn sees every earlier commit and the writes of every fn
+	// before it, and the write lock is held before fn reads. Concurrent
+	// calls may share one transaction and one commit (group commit), each
+	// fn in a savepoint of its own; when that commit fails, every call in
+	// it returns the error. Update may run fn again after a conflict that
+	// was not fn's fault, so fn must have no effect outside tx.
 	Update(ctx context.Context, fn func(Tx) error) error
 	// View runs fn in a read-only transaction that sees one consistent
 	// snapshot.
