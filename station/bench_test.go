@@ -43,7 +43,9 @@ import (
 // concurrent clients, over raw durable commits per second; the goal is ≥ 0.6),
 // and issue_sequential_over_sqlite_commit as SQLiteInsertCommit ÷
 // Issue/sequential. The first counts issuances, not commits: one commit
-// carries several of them.
+// carries several of them. Both are sub-benchmarks of BenchmarkIssue
+// because bench/run selects -bench '^BenchmarkIssue$'; benchreport finds
+// them by their full names, so renaming them breaks the report.
 
 // benchClients is the number of concurrent callers of
 // BenchmarkIssue/concurrent.
