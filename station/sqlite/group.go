@@ -174,6 +174,10 @@ func (s *Store) commitBatch(batch []*update) (again []*update, err error) {
 		u.done <- o
 		return append(ran, batch[i+1:]...), nil
 	}
+	if len(ran) == 0 { // every call withdrawn
+		sqlTx.Rollback()
+		return nil, nil
+	}
 	if err := sqlTx.Commit(); err != nil {
 		return ran, fmt.Errorf("committing: %w", err)
 	}
@@ -206,7 +210,8 @@ func (s *Store) call(t *tx, u *update, single bool) (ferr error, o outcome, brok
 		return nil, o, false
 	case ferr == nil:
 		if _, err := t.exec("release"); err != nil {
-			return fmt.Errorf("releasing a savepoint: %w", err), outcome{err: fmt.Errorf("releasing a savepoint: %w", err)}, true
+			err = fmt.Errorf("releasing a savepoint: %w", err)
+			return err, outcome{err: err}, true
 		}
 		return nil, o, false
 	case single || isBusy(ferr):

@@ -267,6 +267,19 @@ func TestGroupCommitCanceledWhileQueued(t *testing.T) {
 	assert.False(t, ran.Load())
 	assert.NoError(t, errB)
 	assert.Equal(t, []string{"b"}, settings(t, s))
+
+	// A batch of withdrawn calls commits nothing.
+	release = hold(t, s)
+	c, cancel = context.WithCancel(bg)
+	wg.Go(func() { errA = s.Update(c, putSetting("c")) })
+	waitQueued(t, s, 1)
+	cancel()
+	before := s.Stats()
+	release()
+	wg.Wait()
+	assert.ErrorIs(t, errA, context.Canceled)
+	assert.Equal(t, before.Commits+1, s.Stats().Commits, "the holder's only")
+	assert.Equal(t, []string{"b"}, settings(t, s))
 }
 
 // A batch carries at most maxBatch calls; calls one after another each
