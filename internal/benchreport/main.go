@@ -190,6 +190,7 @@ What the figures mean:
 - ` + "`request_bytes`, `receipt_bytes`" + `: a typical activation request and its receipt (three features, six fingerprint components), binary.
 - ` + "`check_over_verify`" + `: one ` + "`client.Check`" + ` on an installed lease ÷ one raw Ed25519 verification (` + "`crypto/ed25519.Verify`" + `).
 - ` + "`issue_over_sqlite_commit`" + `: durable issuances per second of a station serving 16 concurrent clients (` + "`BenchmarkIssue/concurrent`" + `; issuances queued during one commit share the next, group commit) ÷ raw durable SQLite insert-and-commit per second from one caller, same pragmas (WAL, synchronous=FULL). ` + "`issue_sequential_over_sqlite_commit`" + `: the same with one client issuing one request after another (` + "`BenchmarkIssue/sequential`" + `: one commit per issuance). ` + "`issues_per_second`, `issues_per_second_sequential`" + `: the two numerators.
+  One client issuing one request after another is bound by each issuance's own CPU work (strict request verification, the receipt's signature, seven SQLite statements), not by the disk, so its ratio depends on how fast this machine's fsync is; [STATION.md](STATION.md) has the breakdown.
 - ` + "`qr_encode_ms`" + `: a 240-byte message to a PNG QR code; ` + "`qr_decode_ms`" + `: decoding it back from a clean 8 px/module screenshot; ` + "`qr_decode_photo_ms`" + `: from a simulated phone photo (skew, rotation, blur, noise, JPEG).
 `)
 	return b.String()
