@@ -48,6 +48,6 @@ func programAt(a *app) *cli.Program {
 func commands(a *app) []*cli.Command {
 	return []*cli.Command{
 		initCommand(a), licenseCommand(a), issueCommand(a), pushRefreshCommand(a), receiptCommand(a),
-		statusCommand(a), auditCommand(a), keyCommand(a), settingsCommand(a),
+		statusCommand(a), auditCommand(a), keyCommand(a), settingsCommand(a), backupCommand(a),
 	}
 }

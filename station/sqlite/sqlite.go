@@ -231,3 +231,18 @@ func isUnique(err error) bool {
 	return c == sqlite3.SQLITE_CONSTRAINT_UNIQUE || c == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY ||
 		(c&0xff == sqlite3.SQLITE_CONSTRAINT && strings.Contains(err.Error(), "UNIQUE constraint failed"))
 }
+
+// Backup writes a consistent copy of the database to path (SQLite's VACUUM
+// INTO), safe while other processes keep issuing: the copy is one
+// snapshot, compacted into a single self-contained file. path must not
+// exist.
+func (s *Store) Backup(ctx context.Context, path string) error {
+	if _, err := os.Lstat(path); err == nil {
+		return fmt.Errorf("backup %q: %w", path, fs.ErrExist)
+	}
+	if _, err := s.db.ExecContext(ctx, "VACUUM INTO ?", path); err != nil {
+		os.Remove(path)
+		return fmt.Errorf("backup to %q: %w", path, err)
+	}
+	return nil
+}
