@@ -199,9 +199,31 @@ func endedWindow(lease *Lease, now time.Time) time.Time {
 	return now.Add(-time.Second)
 }
 
+// reissue moves an existing lease on to its next receipt: serial + 1, the
+// ledger entry about to be appended as its sequence, the row updated, the
+// receipt of type t signed, and the change recorded under kind with its
+// request (nil for pushed refreshes and revocations).
+func reissue(tx Tx, led *ledger, signer *crypto.PrivateKey, kind string, t wire.Type, lic *License, lease *Lease,
+	req *StoredRequest, reqData []byte, notBefore, now, expires time.Time) ([]byte, error) {
+	lease.Serial++
+	lease.LedgerSeq = led.next()
+	if err := tx.UpdateLease(lease); err != nil {
+		return nil, err
+	}
+	var hash *wire.RequestHash
+	if req != nil {
+		hash, req.Serial = &req.Hash, lease.Serial
+	}
+	rc, err := receipt(signer, t, lic, lease, hash, notBefore, now, expires)
+	if err != nil {
+		return nil, err
+	}
+	return rc, record(tx, led, kind, lease, t, rc, req, reqData, now)
+}
+
 // record stores a lease change with its request, and appends the ledger
 // entry holding the request and receipt. lease.LedgerSeq must already be
-// led.next() when there is a receipt.
+// led.next() when there is a receipt (activate and reissue see to it).
 func record(tx Tx, led *ledger, kind string, lease *Lease, t wire.Type, receipt []byte, req *StoredRequest, reqData []byte, now time.Time) error {
 	body := leaseEvent{Lease: leaseSnapshot(lease), Request: reqData, Receipt: receipt}
 	if receipt != nil {

@@ -166,17 +166,8 @@ func (s *Station) refreshTx(tx Tx, lease *Lease, info *request.Info, req *Stored
 	if len(meters) > 0 {
 		lease.Meters = meters
 	}
-	lease.Serial++
-	lease.LedgerSeq = led.next()
-	if err := tx.UpdateLease(lease); err != nil {
-		return nil, err
-	}
-	receipt, err := receipt(signer, wire.RefreshReceipt, lic, lease, &req.Hash, now, now, expires)
+	receipt, err := reissue(tx, led, signer, EventLeaseRefresh, wire.RefreshReceipt, lic, lease, req, data, now, now, expires)
 	if err != nil {
-		return nil, err
-	}
-	req.Serial = lease.Serial
-	if err := record(tx, led, EventLeaseRefresh, lease, wire.RefreshReceipt, receipt, req, data, now); err != nil {
 		return nil, err
 	}
 	return &Result{Type: wire.RefreshReceipt, Receipt: receipt, Lease: lease, License: lic}, nil
@@ -222,17 +213,8 @@ func (s *Station) returnTx(tx Tx, lease *Lease, req *StoredRequest, data []byte,
 	if len(meters) > 0 {
 		lease.Meters = meters
 	}
-	lease.Serial++
-	lease.LedgerSeq = led.next()
-	if err := tx.UpdateLease(lease); err != nil {
-		return nil, err
-	}
-	receipt, err := receipt(signer, wire.DeactivationReceipt, lic, lease, &req.Hash, notBefore, now, now)
+	receipt, err := reissue(tx, led, signer, EventLeaseReturn, wire.DeactivationReceipt, lic, lease, req, data, notBefore, now, now)
 	if err != nil {
-		return nil, err
-	}
-	req.Serial = lease.Serial
-	if err := record(tx, led, EventLeaseReturn, lease, wire.DeactivationReceipt, receipt, req, data, now); err != nil {
 		return nil, err
 	}
 	usage, err := tx.Usage(lic.ID, now)

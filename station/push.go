@@ -74,16 +74,8 @@ func (s *Station) PushRefresh(ctx context.Context, id wire.LeaseID, p Push, now 
 		}
 		led := newLedger(tx, head)
 		lease.Features, lease.Limits, lease.Expires = features, limits, expires
-		lease.Serial++
-		lease.LedgerSeq = led.next()
-		if err := tx.UpdateLease(lease); err != nil {
-			return err
-		}
-		receipt, err := receipt(signer, wire.RefreshReceipt, lic, lease, nil, now, now, expires)
+		receipt, err := reissue(tx, led, signer, EventLeasePush, wire.RefreshReceipt, lic, lease, nil, nil, now, now, expires)
 		if err != nil {
-			return err
-		}
-		if err := record(tx, led, EventLeasePush, lease, wire.RefreshReceipt, receipt, nil, nil, now); err != nil {
 			return err
 		}
 		res = &Result{Type: wire.RefreshReceipt, Receipt: receipt, Lease: lease, License: lic}
@@ -141,16 +133,8 @@ func (s *Station) RevokeLicense(ctx context.Context, id uint64, now time.Time) (
 		for _, lease := range leases {
 			notBefore := endedWindow(lease, now)
 			lease.Status, lease.Ended = StatusRevoked, now
-			lease.Serial++
-			lease.LedgerSeq = led.next()
-			if err := tx.UpdateLease(lease); err != nil {
-				return err
-			}
-			receipt, err := receipt(signer, wire.RevocationReceipt, lic, lease, nil, notBefore, now, now)
+			receipt, err := reissue(tx, led, signer, EventLeaseRevoke, wire.RevocationReceipt, lic, lease, nil, nil, notBefore, now, now)
 			if err != nil {
-				return err
-			}
-			if err := record(tx, led, EventLeaseRevoke, lease, wire.RevocationReceipt, receipt, nil, nil, now); err != nil {
 				return err
 			}
 			rev.Receipts = append(rev.Receipts, &Result{Type: wire.RevocationReceipt, Receipt: receipt, Lease: lease, License: lic})
